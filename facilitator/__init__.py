@@ -1,0 +1,66 @@
+"""Återföring: the app factory."""
+
+import os
+import sqlite3
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import CONFIGS, INSTANCE_DIR, BASE_DIR
+
+from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    """Build the app for `config_name` (development, testing, production)."""
+    name = config_name or os.environ.get("APP_ENV", "development")
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_object(CONFIGS[name])
+    if overrides:
+        app.config.update(overrides)
+    if name == "production" and not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production).")
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from .core import i18n
+
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
+    )
+
+    from . import accounts, core, demo, live
+
+    core.init_app(app)
+    accounts.init_app(app)
+    live.init_app(app)
+    demo.init_app(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    # WAL lets readers go on while one writer commits; the busy timeout turns a
+    # briefly locked database into a short wait instead of an error.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        from flask import current_app
+
+        try:
+            timeout = current_app.config["SQLITE_BUSY_TIMEOUT_MS"]
+        except RuntimeError:
+            timeout = 5000
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(timeout)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

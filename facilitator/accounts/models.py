@@ -1,0 +1,62 @@
+"""Facilitator accounts and their server-side login sessions."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class User(db.Model):
+    """A facilitator (IVO staff). Admins also manage other facilitators."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Login name; stored lower-case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: Shown in the console and the audit log.
+    name: Mapped[str] = mapped_column(String(120))
+    #: Werkzeug scrypt hash; never the password itself.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    #: A deactivated facilitator cannot log in; their history stays.
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    sessions: Mapped[list["LoginSession"]] = relationship(back_populates="user")
+
+    # Set by the user loader: the login session this request came with. Not a column.
+    login_session = None
+
+    # Flask-Login protocol
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str | None:
+        return self.login_session.token if self.login_session else None
+
+
+class LoginSession(db.Model):
+    """One login. The cookie carries only its token, so logout can end it on the server."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Random, 43 characters; the cookie's only reference to the login.
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set at logout or deactivation; an ended session is never accepted again.
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    user: Mapped[User] = relationship(back_populates="sessions")

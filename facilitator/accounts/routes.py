@@ -1,0 +1,105 @@
+"""Login, logout and the admin's facilitator list."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..errors import DomainError, NotAuthenticated
+from ..extensions import limiter, login_manager
+from . import services
+from .forms import ConfirmForm, LoginForm, UserForm
+
+bp = Blueprint("accounts", __name__)
+
+login_manager.login_view = "accounts.login"
+login_manager.login_message = None
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("core.index")
+
+
+@bp.route("/logga-in", methods=["GET", "POST"])
+@limiter.limit(
+    _login_limit, methods=["POST"], deduct_when=lambda response: response.status_code == 401
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except NotAuthenticated as error:
+            form.password.errors.append(error.message)
+            status = 401
+        else:
+            services.log_in(user)
+            return redirect(_safe_next(request.args.get("next")))
+    elif request.method == "POST":
+        status = 400
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/logga-ut")
+@login_required
+def logout():
+    if ConfirmForm().validate_on_submit():
+        services.log_out(current_user)
+        flash(_("Du är utloggad."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/konton", methods=["GET", "POST"])
+@login_required
+def users():
+    form = UserForm()
+    created_password = None
+    if form.validate_on_submit():
+        password = form.password.data or services.generate_password()
+        try:
+            user = services.create_user(
+                form.email.data, form.name.data, password, is_admin=form.is_admin.data,
+                actor=current_user,
+            )
+        except DomainError as error:
+            if error.status == 403:
+                raise
+            form.email.errors.append(error.message)
+        else:
+            flash(_("Kontot för %(name)s är skapat.", name=user.name), "success")
+            if not form.password.data:
+                created_password = password
+            form = UserForm(formdata=None)
+    listed = services.list_users(current_user)
+    return render_template(
+        "accounts/users.html", form=form, users=listed, confirm=ConfirmForm(),
+        created_password=created_password,
+    )
+
+
+@bp.post("/konton/<int:user_id>/aktiv")
+@login_required
+def set_active(user_id: int):
+    if ConfirmForm().validate_on_submit():
+        active = request.form.get("active") == "1"
+        try:
+            user = services.set_active(current_user, user_id, active)
+        except DomainError as error:
+            if error.status in (403, 404):
+                raise
+            flash(error.message, "error")
+        else:
+            message = (
+                _("%(name)s är aktiverad.", name=user.name) if active
+                else _("%(name)s är inaktiverad och utloggad.", name=user.name)
+            )
+            flash(message, "success")
+    return redirect(url_for("accounts.users"))

@@ -1,0 +1,137 @@
+"""Accounts: create, authenticate, log in and out, deactivate."""
+
+import secrets
+
+from flask import session
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
+from ..extensions import db, login_manager
+from .models import LoginSession, User, utcnow
+
+MIN_PASSWORD_LENGTH = 12
+# A hash to compare against when the e-mail is unknown, so timing does not tell.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-0000")
+
+
+def generate_password() -> str:
+    """A password to print once: 20 URL-safe characters."""
+    return secrets.token_urlsafe(15)
+
+
+def create_user(
+    email: str, name: str, password: str, *, is_admin: bool = False, actor: User | None = None
+) -> User:
+    """Create a facilitator. `actor` is None from the command line, else must be an admin."""
+    if actor is not None and not actor.is_admin:
+        raise PermissionDenied(_("Bara administratörer kan skapa konton."))
+    email = (email or "").strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise ValidationFailed(_("Ange en giltig e-postadress."))
+    if not (name or "").strip():
+        raise ValidationFailed(_("Ange ett namn."))
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            _("Lösenordet måste ha minst %(n)d tecken.", n=MIN_PASSWORD_LENGTH)
+        )
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise Conflict(_("Det finns redan ett konto med den e-postadressen."))
+    user = User(
+        email=email, name=name.strip(), password_hash=generate_password_hash(password),
+        is_admin=is_admin,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """The active user with these credentials, or NotAuthenticated."""
+    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise NotAuthenticated(_("Fel e-postadress eller lösenord."))
+    if not check_password_hash(user.password_hash, password or "") or not user.active:
+        raise NotAuthenticated(_("Fel e-postadress eller lösenord."))
+    return user
+
+
+def log_in(user: User) -> LoginSession:
+    """Start a new server-side login session and renew the cookie session."""
+    # A fresh session at login, so a session id planted before login is worthless.
+    session.clear()
+    login = LoginSession(token=secrets.token_urlsafe(32), user=user)
+    db.session.add(login)
+    db.session.commit()
+    user.login_session = login
+    login_user(user)
+    return login
+
+
+def log_out(user: User) -> None:
+    """End this login on the server and drop its open sockets."""
+    login = user.login_session
+    if login is not None and login.ended_at is None:
+        login.ended_at = utcnow()
+        db.session.commit()
+    logout_user()
+    session.clear()
+    if login is not None:
+        from ..live import broadcast
+
+        broadcast.end_login_sockets(login.token)
+
+
+def active_login(token: str | None) -> LoginSession | None:
+    """The login session for a token, if it is still valid."""
+    if not token:
+        return None
+    login = db.session.scalar(
+        select(LoginSession).where(LoginSession.token == token, LoginSession.ended_at.is_(None))
+    )
+    if login is None or not login.user.active:
+        return None
+    return login
+
+
+@login_manager.user_loader
+def _load_user(token: str) -> User | None:
+    login = active_login(token)
+    if login is None:
+        return None
+    login.user.login_session = login
+    return login.user
+
+
+def list_users(actor: User) -> list[User]:
+    """All facilitators, for an admin."""
+    if not actor.is_admin:
+        raise PermissionDenied(_("Bara administratörer kan hantera konton."))
+    return list(db.session.scalars(select(User).order_by(User.name)))
+
+
+def set_active(actor: User, user_id: int, active: bool) -> User:
+    """Activate or deactivate a facilitator; deactivation ends all their logins."""
+    if not actor.is_admin:
+        raise PermissionDenied(_("Bara administratörer kan hantera konton."))
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("Kontot finns inte."))
+    if user.id == actor.id and not active:
+        raise ValidationFailed(_("Du kan inte inaktivera ditt eget konto."))
+    user.active = active
+    ended = []
+    if not active:
+        for login in user.sessions:
+            if login.ended_at is None:
+                login.ended_at = utcnow()
+                ended.append(login.token)
+    db.session.commit()
+    from ..live import broadcast
+
+    for token in ended:
+        broadcast.end_login_sockets(token)
+    return user
