@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from config import CONFIGS, INSTANCE_DIR, BASE_DIR
+from config import BASE_DIR, CONFIGS, INSTANCE_DIR
 
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
@@ -39,10 +39,27 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
     )
 
-    from . import accounts, core, demo, live
+    from . import (
+        accounts,
+        api,
+        contributions,
+        core,
+        demo,
+        dialogues,
+        live,
+        models,
+        organizations,
+        participants,
+    )
 
+    del models  # imported for its side effect: the whole schema is known
     core.init_app(app)
     accounts.init_app(app)
+    organizations.init_app(app)
+    dialogues.init_app(app)
+    participants.init_app(app)
+    contributions.init_app(app)
+    api.init_app(app)
     live.init_app(app)
     demo.init_app(app)
     return app

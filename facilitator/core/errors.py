@@ -13,7 +13,10 @@ def _messages() -> dict[int, tuple[str, str]]:
         400: (_("Felaktig begäran"), _("Något i begäran gick inte att tolka. Försök igen.")),
         401: (_("Inloggning krävs"), _("Logga in för att fortsätta.")),
         403: (_("Åtkomst nekad"), _("Du har inte behörighet till den här sidan.")),
-        404: (_("Sidan finns inte"), _("Adressen kan vara felskriven, eller så har sidan tagits bort.")),
+        404: (
+            _("Sidan finns inte"),
+            _("Adressen kan vara felskriven, eller så har sidan tagits bort."),
+        ),
         405: (_("Felaktig begäran"), _("Den här adressen tar inte emot den sortens begäran.")),
         409: (_("Konflikt"), _("Ändringen krockar med något som redan finns.")),
         410: (_("Inte längre giltig"), _("Länken har gått ut eller återkallats.")),
@@ -45,10 +48,11 @@ def render_error(status: int, message: str | None = None, code: str | None = Non
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error):
-        return render_error(
-            400, _("Formuläret hade gått ut eller saknade sin säkerhetskod. Ladda om sidan och försök igen."),
-            "csrf",
+        message = _(
+            "Formuläret hade gått ut eller saknade sin säkerhetskod. "
+            "Ladda om sidan och försök igen."
         )
+        return render_error(400, message, "csrf")
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):

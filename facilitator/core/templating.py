@@ -1,6 +1,7 @@
 """Small template helpers shared by every feature."""
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def field_attrs(field, hint: str | None = None, **extra) -> dict:
@@ -19,5 +20,19 @@ def field_attrs(field, hint: str | None = None, **extra) -> dict:
     return {key: value for key, value in attrs.items() if value is not None}
 
 
+# The facilitator's menu; an entry shows once its feature has registered the endpoint.
+NAV = [
+    ("dialogues.index", _l("Dialoger")),
+    ("organizations.index", _l("Organisationer")),
+    ("followups.overview", _l("Uppföljning")),
+    ("api.tokens", _l("API-nycklar")),
+]
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["field_attrs"] = field_attrs
+
+    def facilitator_nav():
+        return [(endpoint, label) for endpoint, label in NAV if endpoint in app.view_functions]
+
+    app.jinja_env.globals["facilitator_nav"] = facilitator_nav

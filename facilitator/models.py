@@ -1,0 +1,9 @@
+"""Every model, imported once so migrations and `db.create_all` see the whole schema."""
+
+from .accounts.models import LoginSession, User  # noqa: F401
+from .api.models import ApiToken  # noqa: F401
+from .audit.models import AuditEntry  # noqa: F401
+from .contributions.models import Contribution, Stance, Vote  # noqa: F401
+from .dialogues.models import AgendaItem, Dialogue, Reflection  # noqa: F401
+from .organizations.models import Organization  # noqa: F401
+from .participants.models import Participant  # noqa: F401

@@ -1,0 +1,1 @@
+"""The personal data guard: personnummer and samordningsnummer in free text."""

@@ -1,0 +1,279 @@
+"""Shared fixtures: an app on in-memory SQLite per test, a live gunicorn server, Chromium.
+
+Tests that need PostgreSQL, Redis or Chromium skip when it is missing, unless
+REQUIRE_POSTGRES / REQUIRE_REDIS / REQUIRE_CHROMIUM is set (as CI does): then they fail.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from facilitator import create_app
+from facilitator.extensions import db, limiter, socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PASSWORD = "ett-langt-testlosenord"
+
+
+def need(service: str, available: bool, why: str = "") -> None:
+    """Skip when a real service is missing, or fail when CI requires it."""
+    if available:
+        return
+    message = f"{service} is not available{': ' + why if why else ''}"
+    if os.environ.get(f"REQUIRE_{service.upper()}"):
+        pytest.fail(f"{message} (REQUIRE_{service.upper()} is set)")
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- the app on in-memory SQLite -------------------------------------------------
+
+
+@pytest.fixture
+def app():
+    app = create_app("testing")
+    with app.app_context():
+        db.create_all()
+        limiter.reset()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    from facilitator.accounts import services
+
+    def make(email="anna@ivo.se", name="Anna Andersson", is_admin=False, password=PASSWORD):
+        return services.create_user(email, name, password, is_admin=is_admin)
+
+    return make
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email="anna@ivo.se", password=PASSWORD):
+        return self.client.post("/logga-in", data={"email": email, "password": password})
+
+    def logout(self):
+        return self.client.post("/logga-ut")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def socket_client(app, client):
+    """Make a Socket.IO test client that shares the HTTP client's cookies."""
+    made = []
+
+    def make(flask_client=None, **kwargs):
+        sc = socketio.test_client(app, flask_test_client=flask_client or client, **kwargs)
+        made.append(sc)
+        return sc
+
+    yield make
+    for sc in made:
+        if sc.is_connected():
+            sc.disconnect()
+
+
+# --- real services -----------------------------------------------------------------
+
+
+def _postgres_ok() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=2):
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    need("postgres", _postgres_ok(), PG_ADMIN_URL)
+    import psycopg
+
+    name = f"aterforing_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    yield f"{base}/{name}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def redis_url():
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+        ok = True
+    except Exception:
+        ok = False
+    need("redis", ok, REDIS_URL)
+    return REDIS_URL
+
+
+# --- a live server: gunicorn, gevent, as in production -----------------------------
+
+
+@dataclass
+class LiveServer:
+    url: str
+    email: str
+    password: str
+    database_url: str
+    env: dict
+    process: subprocess.Popen
+
+    def flask(self, *args: str, input: str | None = None) -> str:
+        """Run a `flask` command against this server's database."""
+        done = subprocess.run(
+            [str(BIN / "flask"), *args], env=self.env, cwd=ROOT, input=input,
+            capture_output=True, text=True, check=True,
+        )
+        return done.stdout
+
+
+def start_server(env: dict, port: int, *, timeout: float = 20) -> subprocess.Popen:
+    """Start gunicorn with one gevent worker and wait until /healthz answers."""
+    import urllib.request
+
+    proc = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-k", "gevent", "-w", "1", "-b", f"127.0.0.1:{port}",
+         "--graceful-timeout", "2", "wsgi:app"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start in time")
+
+
+def server_env(database_url: str, **extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "REQUIRE_"))}
+    env.update(
+        FLASK_APP="facilitator", APP_ENV="development", DATABASE_URL=database_url,
+        SECRET_KEY="live-test-secret", LOGIN_RATE_LIMIT="1000 per minute", **extra,
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The real server on a temporary SQLite file, with one admin facilitator."""
+    tmp = tmp_path_factory.mktemp("live")
+    env = server_env(f"sqlite:///{tmp / 'live.sqlite3'}")
+    subprocess.run([str(BIN / "flask"), "db", "upgrade"], env=env, cwd=ROOT, check=True,
+                   capture_output=True)
+    email = "samordnare@ivo.se"
+    subprocess.run(
+        [str(BIN / "flask"), "users", "create", "--email", email, "--name", "Sara Samordnare",
+         "--admin"],
+        env=env, cwd=ROOT, input=f"{PASSWORD}\n{PASSWORD}\n", text=True, check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    proc = start_server(env, port)
+    yield LiveServer(f"http://127.0.0.1:{port}", email, PASSWORD, env["DATABASE_URL"], env, proc)
+    proc.terminate()
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+# --- a real browser ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    need("chromium", shutil.which(CHROMIUM) is not None or os.path.exists(CHROMIUM), CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="sv-SE")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="sv-SE", is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def assert_accessible(page) -> None:
+    """axe-core finds no WCAG 2.1 A/AA violations on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def browser_login(page, server: LiveServer, email: str | None = None, password: str | None = None):
+    page.goto(f"{server.url}/logga-in")
+    page.get_by_label("E-postadress").fill(email or server.email)
+    page.get_by_label("Lösenord").fill(password or server.password)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_load_state()
