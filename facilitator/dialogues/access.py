@@ -1,0 +1,39 @@
+"""Who may do what with a dialogue. Every service calls these; no route decides access."""
+
+from flask_babel import gettext as _
+
+from ..errors import NotAuthenticated, NotFound, PermissionDenied
+from ..extensions import db
+from .models import Dialogue
+
+
+def can_manage(user, dialogue: Dialogue) -> bool:
+    """Admins manage every dialogue; other facilitators those they are on."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return False
+    return user.is_admin or any(f.id == user.id for f in dialogue.facilitators)
+
+
+def get_dialogue(dialogue_id) -> Dialogue:
+    """The dialogue, or NotFound (also for ids of the wrong type)."""
+    try:
+        dialogue = db.session.get(Dialogue, int(dialogue_id))
+    except (TypeError, ValueError):
+        dialogue = None
+    if dialogue is None:
+        raise NotFound(_("Dialogen finns inte."))
+    return dialogue
+
+
+def require_facilitator(user) -> None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise NotAuthenticated(_("Logga in för att fortsätta."))
+
+
+def managed_dialogue(user, dialogue_id) -> Dialogue:
+    """The dialogue if `user` may manage it; NotFound or PermissionDenied otherwise."""
+    require_facilitator(user)
+    dialogue = get_dialogue(dialogue_id)
+    if not can_manage(user, dialogue):
+        raise PermissionDenied(_("Du är inte samordnare för den här dialogen."))
+    return dialogue
