@@ -1,10 +1,495 @@
-"""Demo dialogues drawn from the two source articles (filled in with the dialogue feature)."""
+"""Demo dialogues drawn from the two source articles (domain/seeds).
+
+1. Gnesta (2019): IVO:s egeninitierade tillsyn av socialnämndens förhandsbedömningar
+   och utredningar om barn och unga, one board.
+2. Stockholm (2014): IVO:s tillsyn av hur sju kommuner och stadsdelar hanterar
+   orosanmälningar om barn och unga som inte lett till utredning, seven boards.
+
+`load()` writes to the models directly (it does not go through the dialogue services) and is
+idempotent: dialogues are looked up by title and organizations by name.
+"""
+
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from ..accounts.models import User, utcnow
+from ..dialogues import codes
+from ..dialogues.models import (
+    AgendaItem,
+    Dialogue,
+    DialogueStatus,
+    ParticipationMode,
+    Reflection,
+    ReflectionKind,
+)
+from ..extensions import db
+from ..organizations.models import Organization, OrganizationKind
+
+DEMO_EMAIL = "demo@ivo.se"
+STOCKHOLM_TZ = ZoneInfo("Europe/Stockholm")
 
 
-def load() -> None:
-    """Create the demo dialogues if they are not there yet."""
+# --- what the demo holds -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Board:
+    name: str
+    short_name: str
+    kind: OrganizationKind
+
+
+@dataclass(frozen=True)
+class ReflectionSpec:
+    key: str
+    kind: ReflectionKind
+    title: str
+    body_md: str
+    legal_basis: str = ""
+    evidence: str = ""
+    #: Short names of the boards concerned; empty means every board in the dialogue.
+    only: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AgendaSpec:
+    title: str
+    minutes: int
+    description: str = ""
+    #: Keys of the reflections discussed under this item.
+    reflections: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DialogueSpec:
+    label: str
+    title: str
+    purpose: str
+    #: Days after next Monday (Europe/Stockholm) and the local start time.
+    weekday: int
+    start: time
+    duration_minutes: int
+    place_room: str
+    place_address: str
+    show_board_results: bool
+    boards: tuple[Board, ...]
+    reflections: tuple[ReflectionSpec, ...] = field(default=())
+    agenda: tuple[AgendaSpec, ...] = field(default=())
+
+
+GNESTA = DialogueSpec(
+    label="Gnesta",
+    title="Återföringsdialog: förhandsbedömningar och utredningar om barn och unga",
+    purpose=(
+        "IVO återför vad vi har sett i den egeninitierade tillsynen av socialnämndens "
+        "förhandsbedömningar och avslutade utredningar om barn och unga. Vi vill reda ut var "
+        "vi är överens och var vi ser olika på saken, och komma överens om vad som ska följas "
+        "upp. IVO har delat sina reflektioner i förväg så att det blir tydligare vad IVO menar. "
+        "Socialsekreterare, chefer och politiker deltar."
+    ),
+    weekday=1,  # tisdag
+    start=time(9, 0),
+    duration_minutes=180,
+    place_room="Sammanträdesrummet, kommunhuset",
+    place_address="Västra Storgatan 15, Gnesta",
+    show_board_results=False,  # one board: its result is the room's result
+    boards=(
+        Board("Socialnämnden i Gnesta kommun", "Gnesta", OrganizationKind.NAMND),
+    ),
+    reflections=(
+        ReflectionSpec(
+            key="samsyn",
+            kind=ReflectionKind.POSITIVE,
+            title="Vi har samsyn om bristerna i barnperspektivet",
+            legal_basis="SoL 1 kap. 2 §",
+            evidence=(
+                "Samsyn i flera av de 16 granskade ärendena "
+                "(10 förhandsbedömningar och 6 utredningar)"
+            ),
+            body_md=(
+                "I flera av de granskade ärendena delar nämnden IVO:s bild av bristerna i "
+                "handläggningen. Nämnden har själv uppmärksammat att **barnperspektivet har "
+                "brustit** och att barnets bästa inte alltid har tydliggjorts i "
+                "bedömningarna.\n\n"
+                "IVO ser det som positivt. När nämnden och IVO är överens om vad som behöver "
+                "bli bättre kan vi lägga mötets tid på *hur* det ska ske, och nämnden har goda "
+                "förutsättningar att komma tillrätta med bristerna.\n\n"
+                "IVO uppskattar också att nämnden har tagit emot reflektionerna öppet inför "
+                "dialogmötet."
+            ),
+        ),
+        ReflectionSpec(
+            key="uteblir",
+            kind=ReflectionKind.CONCERN,
+            title="Utredning inleds inte när föräldrar eller unga uteblir från inbokade samtal",
+            legal_basis="SoL 11 kap. 1 a §; 11 kap. 1 §",
+            evidence="Iakttaget i flera av de 10 granskade förhandsbedömningarna",
+            body_md=(
+                "Nämnden inleder inte längre per automatik en utredning inom två veckor när "
+                "föräldrar eller ungdomar inte kommer till inbokade samtal under "
+                "förhandsbedömningen. I stället avslutas ärendet utan utredning.\n\n"
+                "IVO känner oro för detta. Att föräldrarna inte kommer enligt överenskommelse "
+                "kan i sig vara ett skäl till oro, och det finns en risk att nämnden missar barn "
+                "som far illa. IVO har uppfattningen att nämnden **drar sig för att inleda "
+                "utredning**.\n\n"
+                "Nämnden ska utan dröjsmål inleda utredning av vad som genom ansökan, anmälan "
+                "eller på annat sätt har kommit till nämndens kännedom och som kan föranleda "
+                "någon åtgärd av nämnden (11 kap. 1 § SoL). Beslut om att inleda eller inte "
+                "inleda utredning ska fattas inom 14 dagar (11 kap. 1 a § SoL).\n\n"
+                "Nämnden delar inte IVO:s bild, och IVO vill därför ha ytterligare svar:\n\n"
+                "- Hur bedömer nämnden att uteblivna samtal påverkar oron för barnet?\n"
+                "- Vilka andra uppgifter inhämtas innan nämnden beslutar att inte inleda "
+                "utredning?"
+            ),
+        ),
+        ReflectionSpec(
+            key="barnets-installning",
+            kind=ReflectionKind.DEFICIENCY,
+            title="Barnets inställning inhämtas inte",
+            legal_basis="SoL 11 kap. 10 §; 1 kap. 2 §; barnkonventionen artikel 12",
+            evidence="Brist i flera av de 6 granskade utredningarna",
+            body_md=(
+                "I flera utredningar har nämnden inte inhämtat barnets inställning till:\n\n"
+                "- utredningens beslut,\n"
+                "- förslaget till insatser, och\n"
+                "- om insatserna kan tillgodose barnets behov.\n\n"
+                "Ett barn som berörs av en åtgärd ska få relevant information och ges möjlighet "
+                "att framföra sina åsikter. Barnets åsikter ska tillmätas betydelse i "
+                "förhållande till barnets ålder och mognad (11 kap. 10 § SoL). Vid åtgärder som "
+                "rör barn ska barnets bästa särskilt beaktas (1 kap. 2 § SoL).\n\n"
+                "IVO vill att barnperspektivet och barnrättsperspektivet följs bättre, och att "
+                "barnen kommer till tals där det är möjligt. Om barnet inte har hörts ska det "
+                "framgå av dokumentationen varför."
+            ),
+        ),
+        ReflectionSpec(
+            key="hembesok",
+            kind=ReflectionKind.IVO_QUESTION,
+            title=(
+                "Hur väger nämnden in att den inte kan göra oanmälda hembesök "
+                "eller tvinga någon att komma?"
+            ),
+            legal_basis="SoL 11 kap. 1 §; 11 kap. 1 a §",
+            evidence="Nämndens synpunkt på IVO:s reflektioner inför dialogmötet",
+            body_md=(
+                "Nämnden har framfört att den är begränsad i vad den får göra under en "
+                "förhandsbedömning: den får inte göra oanmälda hembesök och kan inte tvinga "
+                "föräldrar eller unga att komma på möten. Socialtjänsten är till för att hjälpa "
+                "och försöker undvika tvång.\n\n"
+                "IVO vill förstå hur nämnden resonerar:\n\n"
+                "- Hur väger nämnden in dessa begränsningar när den beslutar att inte inleda "
+                "utredning?\n"
+                "- Vad gör nämnden för att ändå nå familjen när den inte kommer på inbokade "
+                "samtal?\n"
+                "- När blir det i stället ett skäl att inleda utredning, där nämnden har fler "
+                "möjligheter att inhämta uppgifter?"
+            ),
+        ),
+    ),
+    agenda=(
+        AgendaSpec(
+            "Välkommen och syfte",
+            10,
+            "Presentation av deltagarna och varför vi träffas. Så använder du din telefon "
+            "under mötet.",
+        ),
+        AgendaSpec(
+            "IVO:s iakttagelser – positiva och brister",
+            30,
+            "IVO går igenom vad tillsynen av 10 förhandsbedömningar och 6 utredningar har visat.",
+        ),
+        AgendaSpec(
+            "Förhandsbedömningar: när inleds utredning?",
+            40,
+            "Här ser nämnden och IVO olika på saken. Vad betyder det när föräldrar eller unga "
+            "uteblir från inbokade samtal?",
+            ("uteblir", "hembesok"),
+        ),
+        AgendaSpec(
+            "Barnets röst i utredningen",
+            30,
+            "Hur kommer barnet till tals om beslut, insatser och om insatserna tillgodoser "
+            "barnets behov?",
+            ("barnets-installning", "samsyn"),
+        ),
+        AgendaSpec("Fika", 15),
+        AgendaSpec(
+            "Vad tar vi med oss – uppföljningspunkter",
+            25,
+            "Vi formulerar vad nämnden ska åtgärda, vem som ansvarar och när det ska vara klart.",
+        ),
+    ),
+)
+
+
+_STOCKHOLM_BOARDS = (
+    Board("Södermalms stadsdelsnämnd", "Södermalm", OrganizationKind.STADSDEL),
+    Board("Farsta stadsdelsnämnd", "Farsta", OrganizationKind.STADSDEL),
+    Board("Skärholmens stadsdelsnämnd", "Skärholmen", OrganizationKind.STADSDEL),
+    Board("Rinkeby-Kista stadsdelsnämnd", "Rinkeby-Kista", OrganizationKind.STADSDEL),
+    Board("Spånga-Tensta stadsdelsnämnd", "Spånga-Tensta", OrganizationKind.STADSDEL),
+    Board("Hässelby-Vällingby stadsdelsnämnd", "Hässelby-Vällingby", OrganizationKind.STADSDEL),
+    Board("Socialnämnden i Solna stad", "Solna", OrganizationKind.KOMMUN),
+)
+
+STOCKHOLM = DialogueSpec(
+    label="Stockholm",
+    title="Återföringsdialog om orosanmälningar gällande barn och unga",
+    purpose=(
+        "IVO har granskat hur kommuner och stadsdelar hanterar orosanmälningar om barn och "
+        "unga som inte har lett till utredning. På mötet återför IVO positiva iakttagelser och "
+        "brister. Återföringen ska också skapa ett gemensamt lärande: IVO tar del av "
+        "nämndernas utmaningar, och nämnderna tar del av varandras arbetssätt och goda exempel. "
+        "Politiker, chefer och arbetsledare med ansvar för den sociala barn- och "
+        "ungdomsvården deltar."
+    ),
+    weekday=3,  # torsdag
+    start=time(9, 0),
+    duration_minutes=240,
+    place_room="IVO:s konferenslokal, avdelning öst",
+    place_address="Stockholm",
+    show_board_results=True,
+    boards=_STOCKHOLM_BOARDS,
+    reflections=(
+        ReflectionSpec(
+            key="mottagning",
+            kind=ReflectionKind.POSITIVE,
+            title="Strukturerat mottagande och snabba skyddsbedömningar",
+            legal_basis="SoL 11 kap. 1 a § första stycket",
+            evidence=(
+                "Omedelbar skyddsbedömning samma dag som anmälan kom in "
+                "i 68 av 80 granskade ärenden"
+            ),
+            body_md=(
+                "IVO har sett flera styrkor i nämndernas arbete med orosanmälningar:\n\n"
+                "- Nämnderna har **strukturerade mottagningar** med rutiner för hur anmälningar "
+                "tas emot, registreras och fördelas.\n"
+                "- I de flesta ärenden gjordes den **omedelbara skyddsbedömningen snabbt**, "
+                "oftast samma dag som anmälan kom in.\n"
+                "- Flera nämnder har arbetat aktivt med att införa lagändringarna från den "
+                "1 januari 2013.\n\n"
+                "IVO vill att nämnderna berättar om hur de har byggt upp mottagningen, så att "
+                "andra kan ta del av arbetssätten."
+            ),
+        ),
+        ReflectionSpec(
+            key="fjorton-dagar",
+            kind=ReflectionKind.DEFICIENCY,
+            title="Tidsgränsen på 14 dagar för förhandsbedömning hålls inte",
+            legal_basis="SoL 11 kap. 1 a §",
+            evidence="I 23 av 80 granskade ärenden överskreds 14 dagar",
+            body_md=(
+                "Beslut om att inleda eller inte inleda utredning ska fattas inom 14 dagar "
+                "efter att anmälan kom in, om det inte finns synnerliga skäl för en längre "
+                "tid (11 kap. 1 a § SoL).\n\n"
+                "IVO har sett att socialtjänsten har svårt att hålla den lagstadgade "
+                "tidsgränsen. I flera ärenden överskreds den utan att det framgick vilka "
+                "synnerliga skäl som fanns för att förlänga tiden.\n\n"
+                "När förhandsbedömningen drar ut på tiden riskerar barn som behöver skydd "
+                "eller stöd att få vänta på att nämnden agerar."
+            ),
+        ),
+        ReflectionSpec(
+            key="skyddsbedomning",
+            kind=ReflectionKind.DEFICIENCY,
+            title="Dokumentationen av den omedelbara skyddsbedömningen är otydlig",
+            legal_basis="SoL 11 kap. 1 a § första stycket; 11 kap. 5 §",
+            evidence=(
+                "Otydlig dokumentation i 17 av 40 granskade ärenden "
+                "hos de fyra berörda nämnderna"
+            ),
+            only=("Farsta", "Skärholmen", "Spånga-Tensta", "Solna"),
+            body_md=(
+                "När en anmälan kommer in ska nämnden genast bedöma om barnet är i behov av "
+                "omedelbart skydd (11 kap. 1 a § första stycket SoL). Handläggningen ska "
+                "dokumenteras (11 kap. 5 § SoL).\n\n"
+                "Hos de berörda nämnderna framgår det i flera ärenden inte:\n\n"
+                "- **när** skyddsbedömningen gjordes,\n"
+                "- **vem** som gjorde den, och\n"
+                "- **vad** bedömningen grundades på.\n\n"
+                "Utan tydlig dokumentation går det inte att i efterhand se att barnets behov "
+                "av omedelbart skydd har bedömts."
+            ),
+        ),
+        ReflectionSpec(
+            key="samtal-med-barn",
+            kind=ReflectionKind.CONCERN,
+            title="Barn och unga får för sällan komma till tals innan beslut fattas",
+            legal_basis="SoL 11 kap. 10 §; 1 kap. 2 §",
+            evidence=(
+                "Barnet hade inte hörts före beslut om att inte inleda utredning "
+                "i 52 av 80 granskade ärenden"
+            ),
+            body_md=(
+                "IVO känner oro för att barn och unga inte får komma till tals i tillräcklig "
+                "utsträckning under förhandsbedömningen. I många ärenden bygger beslutet att "
+                "inte inleda utredning enbart på samtal med föräldrarna eller anmälaren.\n\n"
+                "Ett barn som berörs av en åtgärd ska få relevant information och ges möjlighet "
+                "att framföra sina åsikter (11 kap. 10 § SoL), och barnets bästa ska särskilt "
+                "beaktas (1 kap. 2 § SoL).\n\n"
+                "IVO anser att nämnderna bör samtala med barnen och ungdomarna i högre "
+                "utsträckning, och att det ska framgå av dokumentationen om barnet inte har "
+                "hörts och varför."
+            ),
+        ),
+        ReflectionSpec(
+            key="goda-exempel",
+            kind=ReflectionKind.IVO_QUESTION,
+            title="Hur delar nämnderna goda exempel med varandra?",
+            body_md=(
+                "Nämnderna har delvis olika förutsättningar men samma lagkrav. IVO vill höra:\n\n"
+                "- Hur tar ni del av hur andra kommuner och stadsdelar arbetar med "
+                "orosanmälningar?\n"
+                "- Vilket arbetssätt hos er skulle ni vilja att andra tog efter?\n"
+                "- Vad behöver ni från varandra, eller från IVO, för att hålla tidsgränsen och "
+                "samtala mer med barnen?"
+            ),
+        ),
+    ),
+    agenda=(
+        AgendaSpec(
+            "Välkommen och syfte med dagen",
+            15,
+            "Varför IVO återför tillsynens resultat i dialogform. Så använder du din telefon "
+            "under mötet.",
+        ),
+        AgendaSpec(
+            "IVO presenterar positiva iakttagelser och brister",
+            45,
+            "Resultatet av tillsynen av orosanmälningar som inte lett till utredning.",
+            ("mottagning", "fjorton-dagar", "skyddsbedomning", "samtal-med-barn"),
+        ),
+        AgendaSpec(
+            "Frågor till IVO",
+            30,
+            "Ställ frågor om iakttagelserna och säg till där ni inte delar IVO:s bild.",
+        ),
+        AgendaSpec("Fika", 20),
+        AgendaSpec(
+            "Erfarenhetsutbyte mellan nämnderna – goda exempel",
+            60,
+            "Hur arbetar nämnderna för att uppfylla kraven och skapa en god kvalitet i "
+            "socialtjänsten för barn och unga?",
+            ("goda-exempel",),
+        ),
+        AgendaSpec(
+            "Gemensamt lärande och uppföljning",
+            40,
+            "Vad tar vi med oss? Vi formulerar uppföljningspunkter med ansvarig och datum.",
+        ),
+    ),
+)
+
+DIALOGUES = (GNESTA, STOCKHOLM)
+
+
+# --- loading ---------------------------------------------------------------------------
+
+
+def load() -> int:
+    """Create the demo dialogues that are not there yet; return how many were created.
+
+    Does nothing without the demo facilitator (the CLI creates it first).
+    """
+    facilitator = db.session.scalar(select(User).where(User.email == DEMO_EMAIL))
+    if facilitator is None:
+        return 0
+    created = 0
+    for spec in DIALOGUES:
+        if _find(spec) is None:
+            _create(spec, facilitator)
+            created += 1
+    db.session.commit()
+    return created
 
 
 def summary() -> list[str]:
-    """Lines to print after loading: the dialogues and their join codes."""
-    return []
+    """One line per demo dialogue that exists: where it is, its title, code and join link."""
+    base = f"http://{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '5000'}"
+    lines = []
+    for spec in DIALOGUES:
+        dialogue = _find(spec)
+        if dialogue is None:
+            continue
+        if dialogue.join_code:
+            code = dialogue.join_code
+            lines.append(f"{spec.label}: {dialogue.title} — kod {code} — {base}/m/{code}")
+        else:
+            lines.append(f"{spec.label}: {dialogue.title} — ingen kod (arkiverad)")
+    return lines
+
+
+def _find(spec: DialogueSpec) -> Dialogue | None:
+    return db.session.scalar(select(Dialogue).where(Dialogue.title == spec.title).limit(1))
+
+
+def _organization(board: Board) -> Organization:
+    org = db.session.scalar(select(Organization).where(Organization.name == board.name))
+    if org is None:
+        org = Organization(name=board.name, short_name=board.short_name, kind=board.kind)
+        db.session.add(org)
+        db.session.flush()
+    return org
+
+
+def starts_at(spec: DialogueSpec, today: date | None = None) -> datetime:
+    """Next week's day for `spec`, at its local start time, as naive UTC."""
+    today = today or datetime.now(STOCKHOLM_TZ).date()
+    next_monday = today + timedelta(days=7 - today.weekday())
+    local = datetime.combine(next_monday + timedelta(days=spec.weekday), spec.start,
+                             tzinfo=STOCKHOLM_TZ)
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def _create(spec: DialogueSpec, facilitator: User) -> Dialogue:
+    boards = [_organization(board) for board in spec.boards]
+    by_short = {org.short_name: org for org in boards}
+    dialogue = Dialogue(
+        title=spec.title,
+        purpose=spec.purpose,
+        starts_at=starts_at(spec),
+        duration_minutes=spec.duration_minutes,
+        place_room=spec.place_room,
+        place_address=spec.place_address,
+        is_digital=False,
+        status=DialogueStatus.PUBLISHED,
+        published_at=utcnow(),
+        join_code=codes.new_code(),
+        premoderation=True,
+        participation_mode=ParticipationMode.PSEUDONYMOUS,
+        show_board_results=spec.show_board_results,
+        created_by_id=facilitator.id,
+        organizations=boards,
+        facilitators=[facilitator],
+    )
+    reflections = {}
+    for position, r in enumerate(spec.reflections):
+        reflections[r.key] = Reflection(
+            kind=r.kind,
+            title=r.title,
+            body_md=r.body_md,
+            legal_basis=r.legal_basis,
+            evidence=r.evidence,
+            applies_to_all=not r.only,
+            organizations=[by_short[name] for name in r.only],
+            position=position,
+        )
+    dialogue.reflections = list(reflections.values())
+    dialogue.agenda_items = [
+        AgendaItem(
+            title=item.title,
+            description=item.description,
+            planned_minutes=item.minutes,
+            position=position,
+            reflections=[reflections[key] for key in item.reflections],
+        )
+        for position, item in enumerate(spec.agenda)
+    ]
+    db.session.add(dialogue)
+    # Flush so the next dialogue's `codes.new_code()` sees this code as taken.
+    db.session.flush()
+    return dialogue
