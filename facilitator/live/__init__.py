@@ -4,4 +4,6 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import events  # noqa: F401  (registers the handlers)
+    from . import events, models, routes  # noqa: F401  (events registers the handlers)
+
+    app.register_blueprint(routes.bp)

@@ -1,12 +1,54 @@
-"""Broadcasts that services send after they commit."""
+"""Broadcasts that services send after they commit. The database is the truth; these are hints."""
 
-from ..extensions import socketio
+from sqlalchemy import update
+
+from ..extensions import db, socketio
 
 NAMESPACE = "/"
 
 
 def login_room(token: str) -> str:
     return f"login:{token}"
+
+
+def room_all(dialogue_id: int) -> str:
+    """Everyone in a meeting: phones, projector and facilitators."""
+    return f"d{dialogue_id}"
+
+
+def room_facilitators(dialogue_id: int) -> str:
+    return f"d{dialogue_id}:fac"
+
+
+def room_participant(participant_id: int) -> str:
+    return f"p{participant_id}"
+
+
+def next_seq(dialogue_id: int) -> int:
+    """Take the dialogue's next sequence number inside the caller's transaction."""
+    from ..dialogues.models import Dialogue
+
+    return db.session.execute(
+        update(Dialogue).where(Dialogue.id == dialogue_id).values(seq=Dialogue.seq + 1)
+        .returning(Dialogue.seq)
+    ).scalar_one()
+
+
+def change(dialogue_id: int, seq: int, kind: str, data: dict) -> None:
+    """A change every client in the meeting applies in `seq` order."""
+    socketio.emit("change", {"seq": seq, "type": kind, "data": data},
+                  to=room_all(dialogue_id), namespace=NAMESPACE)
+
+
+def to_facilitators(dialogue_id: int, kind: str, data: dict) -> None:
+    """A change only facilitators see (the moderation queue)."""
+    socketio.emit("queue", {"type": kind, "data": data},
+                  to=room_facilitators(dialogue_id), namespace=NAMESPACE)
+
+
+def to_participant(participant_id: int, kind: str, data: dict) -> None:
+    socketio.emit("own", {"type": kind, "data": data},
+                  to=room_participant(participant_id), namespace=NAMESPACE)
 
 
 def end_login_sockets(token: str) -> None:

@@ -1,17 +1,161 @@
-"""Socket.IO handlers. Authenticate in `connect`; each event checks the actor in its service."""
+"""Socket.IO handlers: authenticate in `connect`, then each event parses its payload, calls
+one service (which checks the actor again), and acknowledges with the result or a clean error.
 
+Every acknowledgement is `{"ok": true, ...}` or `{"ok": false, "error", "message"[, "errors"]}`.
+"""
+
+from functools import wraps
+
+from flask import current_app, request, session
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import join_room
 
-from ..extensions import socketio
-from .broadcast import login_room
+from ..errors import DomainError
+from ..extensions import db, socketio
+from . import actors, services, tallies
+from .broadcast import login_room, room_all, room_facilitators, room_participant
+
+ACTOR_KEY = "live_actor"
+
+
+def _as_int(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit() and len(value) < 12:
+        return int(value)
+    return None
 
 
 @socketio.on("connect")
 def on_connect(auth=None):
-    """Accept facilitators by their login session; refuse everyone else (for now)."""
-    if current_user.is_authenticated and current_user.login_session is not None:
-        join_room(login_room(current_user.login_session.token))
-        join_room(f"user:{current_user.id}")
-        return True
-    return False
+    """Who is this? A facilitator (login session), a participant (the dialogue's cookie) or
+    the projector (its link's token). Anyone else is refused."""
+    auth = auth if isinstance(auth, dict) else {}
+    dialogue_id = _as_int(auth.get("dialogue"))
+    role = auth.get("as")
+    try:
+        if current_user.is_authenticated and current_user.login_session is not None:
+            join_room(login_room(current_user.login_session.token))
+            join_room(f"user:{current_user.id}")
+            if dialogue_id is None or role not in (None, "facilitator"):
+                return True
+            actor = actors.Actor(actors.FACILITATOR, dialogue_id, user=current_user)
+            actors.require_facilitator(actor)
+            session[ACTOR_KEY] = actors.describe(actor)
+            join_room(room_all(dialogue_id))
+            join_room(room_facilitators(dialogue_id))
+        elif role == "projector":
+            token = auth.get("token") if isinstance(auth.get("token"), str) else None
+            dialogue = services.projector_dialogue(token)
+            session[ACTOR_KEY] = {"kind": actors.PROJECTOR, "dialogue_id": dialogue.id,
+                                  "projector_hash": actors.token_hash(token)}
+            join_room(room_all(dialogue.id))
+        elif dialogue_id is not None:
+            from ..dialogues.models import Dialogue
+            from ..participants.services import cookie_name, participant_from_token
+
+            dialogue = db.session.get(Dialogue, dialogue_id)
+            if dialogue is None:
+                return False
+            participant = participant_from_token(dialogue, request.cookies.get(
+                cookie_name(dialogue)))
+            if participant is None:
+                return False
+            actor = actors.Actor(actors.PARTICIPANT, dialogue.id, participant=participant)
+            session[ACTOR_KEY] = actors.describe(actor)
+            join_room(room_all(dialogue.id))
+            join_room(room_participant(participant.id))
+        else:
+            return False
+    except DomainError:
+        return False
+    finally:
+        db.session.remove()
+    tallies.start(current_app._get_current_object())
+    return True
+
+
+def event(name: str):
+    """Register a handler that gets (actor, payload) and answers with an acknowledgement."""
+
+    def decorate(fn):
+        @wraps(fn)
+        def handler(payload=None, *_extra):
+            try:
+                actor = actors.restore(session.get(ACTOR_KEY))
+                result = fn(actor, payload if payload is not None else {})
+                return {"ok": True, **(result or {})}
+            except DomainError as error:
+                db.session.rollback()
+                return {"ok": False, **error.as_dict()}
+            except Exception:
+                db.session.rollback()
+                current_app.logger.exception("socket event %s failed", name)
+                return {"ok": False, "error": "server",
+                        "message": _("Något gick fel hos oss. Försök igen.")}
+            finally:
+                db.session.remove()
+
+        socketio.on_event(name, handler)
+        return fn
+
+    return decorate
+
+
+def _mapping(payload) -> dict:
+    if not isinstance(payload, dict):
+        from ..errors import ValidationFailed
+
+        raise ValidationFailed(_("Uppgifterna hade fel format."))
+    return payload
+
+
+@event("snapshot")
+def on_snapshot(actor, payload):
+    from . import ratelimits
+
+    ratelimits.check("snapshot", actor.key)
+    return {"snapshot": services.snapshot(actor)}
+
+
+@event("submit")
+def on_submit(actor, payload):
+    from ..participants.services import display_name
+    from . import views
+
+    contribution, created = services.submit(actor, _mapping(payload))
+    return {"item": views.contribution(contribution, display_name(contribution.participant),
+                                       private=True), "created": created}
+
+
+@event("vote")
+def on_vote(actor, payload):
+    return services.vote(actor, _mapping(payload))
+
+
+@event("stance")
+def on_stance(actor, payload):
+    return services.set_live_stance(actor, _mapping(payload))
+
+
+@event("moderate")
+def on_moderate(actor, payload):
+    return services.moderate(actor, _mapping(payload))
+
+
+@event("agenda")
+def on_agenda(actor, payload):
+    return services.agenda(actor, _mapping(payload))
+
+
+@event("intake")
+def on_intake(actor, payload):
+    return services.set_intake(actor, _mapping(payload))
+
+
+@event("poll")
+def on_poll(actor, payload):
+    return services.poll(actor, _mapping(payload))

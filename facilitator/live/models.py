@@ -1,0 +1,59 @@
+"""The running meeting: current agenda item, question intake, the projector link, stance polls."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import utcnow
+from ..dialogues.models import AgendaItem, Dialogue, Reflection
+from ..extensions import db
+
+
+class Meeting(db.Model):
+    """One row per dialogue that has a console: what the room is looking at now."""
+
+    __tablename__ = "meetings"
+
+    dialogue_id: Mapped[int] = mapped_column(
+        ForeignKey("dialogues.id", ondelete="CASCADE"), primary_key=True
+    )
+    current_agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"))
+    #: Whether participants may file new questions, disagreements and good examples.
+    intake_open: Mapped[bool] = mapped_column(default=True)
+    #: SHA-256 of the projector link's token; rotating it locks the old link out.
+    projector_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    dialogue: Mapped[Dialogue] = relationship()
+    current_item: Mapped[AgendaItem | None] = relationship()
+
+
+class ItemTiming(db.Model):
+    """One stretch of time an agenda item was the current one; used time is their sum."""
+
+    __tablename__ = "item_timings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(
+        ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True
+    )
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column()
+
+
+class Poll(db.Model):
+    """A stance poll on a reflection during the meeting ("delar ni IVO:s bild?")."""
+
+    __tablename__ = "polls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(
+        ForeignKey("dialogues.id", ondelete="CASCADE"), index=True
+    )
+    reflection_id: Mapped[int] = mapped_column(ForeignKey("reflections.id", ondelete="CASCADE"))
+    #: Show results to the room while the poll is open, or only when it closes.
+    results_live: Mapped[bool] = mapped_column(default=True)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column()
+
+    reflection: Mapped[Reflection] = relationship()

@@ -1,0 +1,533 @@
+"""The live meeting: snapshots, votes, stances, moderation, agenda, intake, polls, projector.
+
+Every function takes the actor first, checks it, validates the payload with a form, writes,
+commits, and only then broadcasts.
+"""
+
+import secrets
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..audit import services as audit
+from ..contributions.models import (
+    Contribution,
+    ContributionKind,
+    ContributionStatus,
+    Phase,
+    Stance,
+    Vote,
+)
+from ..core.payloads import validated
+from ..dialogues.models import AgendaItem, Dialogue, DialogueStatus
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..extensions import db
+from . import broadcast, tallies, views
+from .actors import (
+    FACILITATOR,
+    PARTICIPANT,
+    Actor,
+    require_facilitator,
+    require_participant,
+    token_hash,
+)
+from .forms import AgendaForm, IntakeForm, ModerateForm, PollForm, StanceForm, VoteForm
+from .models import ItemTiming, Meeting, Poll
+
+MEETING_OPEN = (DialogueStatus.PUBLISHED, DialogueStatus.LIVE)
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def meeting_for(dialogue_id: int) -> Meeting:
+    """The dialogue's meeting row, created on first use (in the caller's transaction)."""
+    meeting = db.session.get(Meeting, dialogue_id)
+    if meeting is None:
+        meeting = Meeting(dialogue_id=dialogue_id)
+        db.session.add(meeting)
+        db.session.flush()
+    return meeting
+
+
+def open_poll(dialogue_id: int) -> Poll | None:
+    return db.session.scalar(
+        select(Poll).where(Poll.dialogue_id == dialogue_id, Poll.closed_at.is_(None))
+    )
+
+
+def stances_visible_to_room(dialogue_id: int, reflection_id: int) -> bool:
+    """Live results go to the room while a live-results poll is open, or once it is closed."""
+    latest = db.session.scalar(
+        select(Poll).where(Poll.dialogue_id == dialogue_id, Poll.reflection_id == reflection_id)
+        .order_by(Poll.opened_at.desc(), Poll.id.desc())
+    )
+    return latest is not None and (latest.results_live or latest.closed_at is not None)
+
+
+def used_seconds(item_ids) -> dict[int, int]:
+    from ..accounts.models import utcnow
+
+    now = utcnow()
+    used = dict.fromkeys(item_ids, 0)
+    for timing in db.session.scalars(
+        select(ItemTiming).where(ItemTiming.agenda_item_id.in_(list(item_ids)))
+    ):
+        end = timing.ended_at or now
+        used[timing.agenda_item_id] += int((end - timing.started_at).total_seconds())
+    return used
+
+
+def _names(dialogue_id: int) -> dict[int, str]:
+    from ..participants.services import display_names
+
+    return display_names(dialogue_id)
+
+
+def _public_contributions(dialogue_id: int, names: dict[int, str]) -> list[dict]:
+    items = list(db.session.scalars(
+        select(Contribution).where(
+            Contribution.dialogue_id == dialogue_id,
+            Contribution.status == ContributionStatus.APPROVED,
+            Contribution.merged_into_id.is_(None),
+            Contribution.personal_data_flag.is_(False),
+        ).order_by(Contribution.created_at, Contribution.id)
+    ))
+    counts = tallies.vote_counts(c.id for c in items)
+    return [views.contribution(c, names.get(c.participant_id, ""), counts.get(c.id, 0))
+            for c in items]
+
+
+def snapshot(actor: Actor) -> dict:
+    """Everything a client needs to draw its view, with the sequence number it reflects."""
+    if actor.kind == FACILITATOR:
+        dialogue = require_facilitator(actor)
+    else:
+        dialogue = db.session.get(Dialogue, actor.dialogue_id)
+        if dialogue is None:
+            raise NotFound(_("Dialogen finns inte."))
+    meeting = db.session.get(Meeting, dialogue.id) or Meeting(dialogue_id=dialogue.id)
+    poll = open_poll(dialogue.id)
+    names = _names(dialogue.id)
+    used = used_seconds([item.id for item in dialogue.agenda_items])
+    current_timing = None
+    if meeting.current_agenda_item_id:
+        current_timing = db.session.scalar(
+            select(ItemTiming).where(ItemTiming.agenda_item_id == meeting.current_agenda_item_id,
+                                     ItemTiming.ended_at.is_(None))
+        )
+    data = {
+        "seq": dialogue.seq,
+        "audience": actor.kind,
+        "dialogue": {
+            "id": dialogue.id,
+            "title": dialogue.title,
+            "status": str(dialogue.status),
+            "join_code": dialogue.join_code,
+            "intake_open": meeting.intake_open,
+            "current_item_id": meeting.current_agenda_item_id,
+            "item_started_at": views.iso(current_timing.started_at) if current_timing else None,
+            "premoderation": dialogue.premoderation,
+            "show_board_results": dialogue.show_board_results,
+        },
+        "agenda": [views.agenda_item(i, used.get(i.id, 0)) for i in dialogue.agenda_items],
+        "reflections": [views.reflection(r) for r in dialogue.reflections],
+        "questions": _public_contributions(dialogue.id, names),
+        "poll": _poll_view(poll),
+        "tallies": [],
+    }
+    reflection_ids = [r.id for r in dialogue.reflections]
+    for reflection_id in reflection_ids:
+        if actor.kind == FACILITATOR or stances_visible_to_room(dialogue.id, reflection_id):
+            tally = tallies.stance_tally(dialogue.id, reflection_id, "live")
+            if tally["n"] or (poll and poll.reflection_id == reflection_id):
+                data["tallies"].append(_board_filter(dialogue, tally, actor))
+    if actor.kind == PARTICIPANT:
+        me = actor.participant
+        mine = db.session.scalars(
+            select(Contribution).where(Contribution.participant_id == me.id)
+            .order_by(Contribution.created_at, Contribution.id)
+        )
+        data["me"] = {"id": me.id, "name": names.get(me.id, "")}
+        data["mine"] = [views.contribution(c, names.get(me.id, ""), private=True) for c in mine]
+        data["my_votes"] = list(db.session.scalars(
+            select(Vote.contribution_id).where(Vote.participant_id == me.id)
+        ))
+        data["my_stances"] = {
+            str(s.reflection_id): str(s.value) for s in db.session.scalars(
+                select(Stance).where(Stance.participant_id == me.id, Stance.phase == Phase.LIVE)
+            )
+        }
+    if actor.kind == FACILITATOR:
+        everything = db.session.scalars(
+            select(Contribution).where(Contribution.dialogue_id == dialogue.id)
+            .order_by(Contribution.created_at, Contribution.id)
+        )
+        counts = tallies.vote_counts(q["id"] for q in data["questions"])
+        data["queue"] = [
+            views.contribution(c, names.get(c.participant_id, ""), counts.get(c.id, 0),
+                               private=True)
+            for c in everything
+        ]
+        from sqlalchemy import func
+
+        from ..participants.models import Participant
+
+        data["participants"] = db.session.scalar(
+            select(func.count()).select_from(Participant)
+            .where(Participant.dialogue_id == dialogue.id)
+        )
+    return data
+
+
+def _board_filter(dialogue: Dialogue, tally: dict, actor: Actor) -> dict:
+    if actor.kind != FACILITATOR and not dialogue.show_board_results:
+        return {**tally, "by_board": {}}
+    return tally
+
+
+def _poll_view(poll: Poll | None) -> dict | None:
+    if poll is None:
+        return None
+    return {"id": poll.id, "reflection_id": poll.reflection_id, "results_live": poll.results_live}
+
+
+# --- participants --------------------------------------------------------------------
+
+
+def _live_dialogue(dialogue_id: int) -> Dialogue:
+    dialogue = db.session.get(Dialogue, dialogue_id)
+    if dialogue is None:
+        raise NotFound(_("Dialogen finns inte."))
+    if dialogue.status not in MEETING_OPEN:
+        raise Conflict(_("Dialogen är stängd. Det går inte längre att skicka något."))
+    return dialogue
+
+
+def submit(actor: Actor, payload) -> tuple[Contribution, bool]:
+    """A question, disagreement or good example from a phone; a resend returns the stored one."""
+    from ..contributions.services import submit_contribution
+    from . import ratelimits
+
+    participant = require_participant(actor)
+    _live_dialogue(actor.dialogue_id)
+    client_id = payload.get("client_id") if isinstance(payload, dict) else None
+    existing = None
+    if isinstance(client_id, str):
+        existing = db.session.scalar(
+            select(Contribution).where(Contribution.client_id == client_id)
+        )
+    if existing is not None:
+        if existing.participant_id != participant.id:
+            raise Conflict(_("Inlägget kunde inte sparas. Försök igen."))
+        return existing, False
+    meeting = db.session.get(Meeting, actor.dialogue_id)
+    if meeting is not None and not meeting.intake_open:
+        raise Conflict(_("Samordnaren har stängt för nya inlägg just nu."))
+    ratelimits.check("submit", actor.key)
+    contribution, created = submit_contribution(participant, payload)
+    if created:
+        announce_contribution(contribution)
+    return contribution, created
+
+
+def announce_contribution(contribution: Contribution, created: bool = True) -> None:
+    """After a commit: facilitators always hear of it; the room only of what it may see."""
+    from ..participants.services import display_name
+
+    by = display_name(contribution.participant) if contribution.participant else ""
+    private = views.contribution(contribution, by, private=True)
+    broadcast.to_facilitators(contribution.dialogue_id, "contribution", private)
+    if contribution.participant_id:
+        broadcast.to_participant(contribution.participant_id, "contribution", private)
+    if _is_public(contribution):
+        _publish_contribution(contribution, by)
+
+
+def _is_public(c: Contribution) -> bool:
+    return (c.status == ContributionStatus.APPROVED and not c.personal_data_flag
+            and c.merged_into_id is None)
+
+
+def _publish_contribution(c: Contribution, by: str | None = None) -> None:
+    from ..participants.services import display_name
+
+    if by is None:
+        by = display_name(c.participant) if c.participant else ""
+    votes = tallies.vote_counts([c.id]).get(c.id, 0)
+    seq = broadcast.next_seq(c.dialogue_id)
+    db.session.commit()
+    broadcast.change(c.dialogue_id, seq, "contribution", views.contribution(c, by, votes))
+
+
+def _withdraw(c: Contribution) -> None:
+    seq = broadcast.next_seq(c.dialogue_id)
+    db.session.commit()
+    broadcast.change(c.dialogue_id, seq, "removed", {"id": c.id})
+
+
+def _question(dialogue_id: int, question_id) -> Contribution:
+    c = db.session.get(Contribution, question_id) if isinstance(question_id, int) else None
+    if c is None or c.dialogue_id != dialogue_id:
+        raise NotFound(_("Inlägget finns inte."))
+    return c
+
+
+def vote(actor: Actor, payload) -> dict:
+    """Upvote a question, or take the vote back. One per participant and question."""
+    from . import ratelimits
+
+    participant = require_participant(actor)
+    form = validated(VoteForm, payload)
+    _live_dialogue(actor.dialogue_id)
+    question = _question(actor.dialogue_id, form.question_id.data)
+    if not _is_public(question) or question.kind != ContributionKind.QUESTION:
+        raise Conflict(_("Det går inte att rösta på det här inlägget."))
+    ratelimits.check("vote", actor.key)
+    existing = db.session.scalar(select(Vote).where(
+        Vote.contribution_id == question.id, Vote.participant_id == participant.id))
+    if form.on.data and existing is None:
+        db.session.add(Vote(contribution_id=question.id, participant_id=participant.id))
+    elif not form.on.data and existing is not None:
+        db.session.delete(existing)
+    try:
+        db.session.commit()
+    except Exception:
+        # Two taps racing each other: the unique constraint kept one vote; that is the answer.
+        db.session.rollback()
+    tallies.mark_votes(actor.dialogue_id, question.id)
+    return {"question_id": question.id, "on": bool(form.on.data)}
+
+
+def set_live_stance(actor: Actor, payload) -> dict:
+    """Answer the open stance poll (or change the answer)."""
+    from . import ratelimits
+
+    participant = require_participant(actor)
+    form = validated(StanceForm, payload)
+    _live_dialogue(actor.dialogue_id)
+    poll = open_poll(actor.dialogue_id)
+    if poll is None or poll.reflection_id != form.reflection_id.data:
+        raise Conflict(_("Omröstningen är stängd."))
+    ratelimits.check("stance", actor.key)
+    stance = db.session.scalar(select(Stance).where(
+        Stance.participant_id == participant.id, Stance.reflection_id == poll.reflection_id,
+        Stance.phase == Phase.LIVE))
+    if stance is None:
+        stance = Stance(dialogue_id=actor.dialogue_id, reflection_id=poll.reflection_id,
+                        participant_id=participant.id, phase=Phase.LIVE)
+        db.session.add(stance)
+    stance.value = form.value.data
+    db.session.commit()
+    tallies.mark_stances(actor.dialogue_id, poll.reflection_id)
+    return {"reflection_id": poll.reflection_id, "value": form.value.data}
+
+
+# --- facilitators: moderation ---------------------------------------------------------
+
+
+def moderate(actor: Actor, payload) -> dict:
+    """Approve, hide, mark answered, pin, merge or fix a typo; every action is audited."""
+    from ..privacy.personnummer import find_personal_numbers
+
+    dialogue = require_facilitator(actor)
+    form = validated(ModerateForm, payload)
+    c = _question(dialogue.id, form.id.data)
+    action = form.action.data
+    was_public = _is_public(c)
+    details: dict = {}
+    if action == "approve":
+        if c.personal_data_flag:
+            raise Conflict(_("Texten kan innehålla ett personnummer. Redigera bort det innan "
+                             "du godkänner."))
+        c.status = ContributionStatus.APPROVED
+    elif action == "hide":
+        c.status = ContributionStatus.HIDDEN
+        c.pinned = False
+    elif action in ("answer", "unanswer"):
+        c.answered = action == "answer"
+    elif action in ("pin", "unpin"):
+        if action == "pin":
+            if not _is_public(c):
+                raise Conflict(_("Bara godkända inlägg kan fästas."))
+            for other in db.session.scalars(select(Contribution).where(
+                    Contribution.dialogue_id == dialogue.id, Contribution.pinned.is_(True))):
+                other.pinned = False
+        c.pinned = action == "pin"
+    elif action == "merge":
+        target = _question(dialogue.id, form.into_id.data)
+        if target.id == c.id or target.merged_into_id is not None:
+            raise ValidationFailed(_("Välj en annan fråga att slå ihop med."))
+        _merge_votes(c, target)
+        c.merged_into_id = target.id
+        c.pinned = False
+        details["into"] = target.id
+    elif action == "edit":
+        text = (form.text.data or "").strip()
+        if not text:
+            raise ValidationFailed(_("Texten får inte vara tom."), errors={"text": [_("Tom.")]})
+        details.update(before=c.text, after=text)
+        c.text = text
+        c.personal_data_flag = bool(find_personal_numbers(text))
+    audit.record(f"contribution.{action}", dialogue=dialogue, user=actor.user, subject=c,
+                 **details)
+    db.session.commit()
+    announce_contribution(c, created=False)
+    if was_public and not _is_public(c):
+        _withdraw(c)
+    if action == "merge":
+        target = db.session.get(Contribution, c.merged_into_id)
+        tallies.mark_votes(dialogue.id, target.id)
+    return {"id": c.id, "action": action}
+
+
+def _merge_votes(source: Contribution, target: Contribution) -> None:
+    voters = set(db.session.scalars(
+        select(Vote.participant_id).where(Vote.contribution_id == target.id)))
+    if source.participant_id:
+        voters.add(source.participant_id)  # the asker of the duplicate counts as a vote
+        if target.participant_id != source.participant_id and source.participant_id not in \
+                set(db.session.scalars(select(Vote.participant_id)
+                                       .where(Vote.contribution_id == target.id))):
+            db.session.add(Vote(contribution_id=target.id, participant_id=source.participant_id))
+    for v in list(db.session.scalars(select(Vote).where(Vote.contribution_id == source.id))):
+        if v.participant_id in voters:
+            db.session.delete(v)
+        else:
+            v.contribution_id = target.id
+            voters.add(v.participant_id)
+
+
+# --- facilitators: agenda, intake, polls, projector -----------------------------------
+
+
+def _set_current(dialogue: Dialogue, meeting: Meeting, item: AgendaItem | None) -> None:
+    from ..accounts.models import utcnow
+
+    now = utcnow()
+    for timing in db.session.scalars(select(ItemTiming).join(AgendaItem).where(
+            AgendaItem.dialogue_id == dialogue.id, ItemTiming.ended_at.is_(None))):
+        timing.ended_at = now
+    meeting.current_agenda_item_id = item.id if item else None
+    if item is not None:
+        db.session.add(ItemTiming(agenda_item_id=item.id, started_at=now))
+
+
+def agenda(actor: Actor, payload) -> dict:
+    """Start the meeting, or move the agenda: next, previous, or any item."""
+    from ..dialogues import services as dialogues
+
+    dialogue = require_facilitator(actor)
+    form = validated(AgendaForm, payload)
+    action = form.action.data
+    if action == "start":
+        if dialogue.status == DialogueStatus.PUBLISHED:
+            dialogue = dialogues.transition(actor.user, dialogue.id, DialogueStatus.LIVE)
+        elif dialogue.status != DialogueStatus.LIVE:
+            raise Conflict(_("Mötet kan bara startas när dialogen är publicerad."))
+    elif dialogue.status != DialogueStatus.LIVE:
+        raise Conflict(_("Starta mötet först."))
+    meeting = meeting_for(dialogue.id)
+    items = list(dialogue.agenda_items)
+    ids = [i.id for i in items]
+    position = ids.index(meeting.current_agenda_item_id) \
+        if meeting.current_agenda_item_id in ids else -1
+    if action == "start":
+        target = items[0] if items and position < 0 else (items[position] if items else None)
+    elif action == "next":
+        if position + 1 >= len(items):
+            raise Conflict(_("Det här är dagordningens sista punkt."))
+        target = items[position + 1]
+    elif action == "previous":
+        if position <= 0:
+            raise Conflict(_("Det här är dagordningens första punkt."))
+        target = items[position - 1]
+    else:
+        if form.item_id.data not in ids:
+            raise NotFound(_("Punkten finns inte på dagordningen."))
+        target = items[ids.index(form.item_id.data)]
+    if target is not None and target.id != meeting.current_agenda_item_id:
+        _set_current(dialogue, meeting, target)
+    audit.record("agenda." + action, dialogue=dialogue, user=actor.user,
+                 item=target.id if target else None)
+    seq = broadcast.next_seq(dialogue.id)
+    db.session.commit()
+    timing = db.session.scalar(select(ItemTiming).where(
+        ItemTiming.agenda_item_id == meeting.current_agenda_item_id,
+        ItemTiming.ended_at.is_(None))) if meeting.current_agenda_item_id else None
+    used = used_seconds(ids)
+    data = {
+        "status": str(dialogue.status),
+        "current_item_id": meeting.current_agenda_item_id,
+        "item_started_at": views.iso(timing.started_at) if timing else None,
+        "used": {str(k): v for k, v in used.items()},
+    }
+    broadcast.change(dialogue.id, seq, "agenda", data)
+    return data
+
+
+def set_intake(actor: Actor, payload) -> dict:
+    """Open or close question intake."""
+    dialogue = require_facilitator(actor)
+    form = validated(IntakeForm, payload)
+    meeting = meeting_for(dialogue.id)
+    meeting.intake_open = bool(form.open.data)
+    audit.record("intake." + ("open" if meeting.intake_open else "close"), dialogue=dialogue,
+                 user=actor.user)
+    seq = broadcast.next_seq(dialogue.id)
+    db.session.commit()
+    broadcast.change(dialogue.id, seq, "intake", {"open": meeting.intake_open})
+    return {"open": meeting.intake_open}
+
+
+def poll(actor: Actor, payload) -> dict:
+    """Open a stance poll on a reflection (closing any other), or close the open one."""
+    from ..accounts.models import utcnow
+
+    dialogue = require_facilitator(actor)
+    form = validated(PollForm, payload)
+    if dialogue.status != DialogueStatus.LIVE:
+        raise Conflict(_("Starta mötet först."))
+    current = open_poll(dialogue.id)
+    if current is not None:
+        current.closed_at = utcnow()
+    opened = None
+    if form.action.data == "open":
+        reflection_ids = [r.id for r in dialogue.reflections]
+        if form.reflection_id.data not in reflection_ids:
+            raise NotFound(_("Reflektionen finns inte i dialogen."))
+        opened = Poll(dialogue_id=dialogue.id, reflection_id=form.reflection_id.data,
+                      results_live=bool(form.results_live.data))
+        db.session.add(opened)
+    elif current is None:
+        raise Conflict(_("Ingen omröstning är öppen."))
+    audit.record("poll." + form.action.data, dialogue=dialogue, user=actor.user,
+                 reflection=form.reflection_id.data or (current.reflection_id if current else None))
+    seq = broadcast.next_seq(dialogue.id)
+    db.session.commit()
+    closed = current.reflection_id if current else None
+    broadcast.change(dialogue.id, seq, "poll", {"poll": _poll_view(opened), "closed": closed})
+    for reflection_id in {p.reflection_id for p in (current, opened) if p is not None}:
+        tallies.mark_stances(dialogue.id, reflection_id)
+    return {"poll": _poll_view(opened)}
+
+
+def new_projector_link(actor: Actor) -> str:
+    """Make (or replace) the projector link's token; returns the token, shown once in a URL."""
+    dialogue = require_facilitator(actor)
+    meeting = meeting_for(dialogue.id)
+    token = secrets.token_urlsafe(24)
+    meeting.projector_token_hash = token_hash(token)
+    audit.record("projector.link", dialogue=dialogue, user=actor.user)
+    db.session.commit()
+    return token
+
+
+def projector_dialogue(token: str | None) -> Dialogue:
+    """The dialogue a projector token opens, or NotFound."""
+    meeting = db.session.scalar(select(Meeting).where(
+        Meeting.projector_token_hash == token_hash(token or "")))
+    if meeting is None or not token:
+        raise NotFound(_("Projektorlänken gäller inte. Be samordnaren om en ny."))
+    return meeting.dialogue
+

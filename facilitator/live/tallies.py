@@ -1,0 +1,112 @@
+"""Vote counts and stance tallies, coalesced per meeting: a few updates a second at most,
+one query per meeting and flush, never one per phone."""
+
+import threading
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from ..extensions import db, socketio
+from .broadcast import NAMESPACE, room_all, room_facilitators
+
+#: Seconds between flushes of a meeting's dirty counts.
+INTERVAL = 0.25
+
+_lock = threading.Lock()
+_dirty_votes: dict[int, set[int]] = {}
+_dirty_stances: dict[int, set[int]] = {}
+_started = False
+
+
+def vote_counts(question_ids) -> dict[int, int]:
+    """Votes per question, in one query."""
+    from ..contributions.models import Vote
+
+    ids = list(question_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Vote.contribution_id, func.count()).where(Vote.contribution_id.in_(ids))
+        .group_by(Vote.contribution_id)
+    )
+    counts = dict.fromkeys(ids, 0)
+    counts.update({cid: n for cid, n in rows})
+    return counts
+
+
+def stance_tally(dialogue_id: int, reflection_id: int, phase: str) -> dict:
+    """Stances on one reflection: in total, by role group and by board."""
+    from ..contributions.models import Stance
+    from ..organizations.models import Organization
+    from ..participants.models import Participant
+
+    rows = db.session.execute(
+        select(Stance.value, Participant.role, Organization.short_name)
+        .join(Participant, Participant.id == Stance.participant_id)
+        .outerjoin(Organization, Organization.id == Participant.organization_id)
+        .where(Stance.dialogue_id == dialogue_id, Stance.reflection_id == reflection_id,
+               Stance.phase == phase)
+    ).all()
+    total: dict[str, int] = {}
+    by_role: dict[str, dict[str, int]] = {}
+    by_board: dict[str, dict[str, int]] = {}
+    for value, role, board in rows:
+        v, r = str(value), str(role)
+        total[v] = total.get(v, 0) + 1
+        by_role.setdefault(r, {})[v] = by_role.setdefault(r, {}).get(v, 0) + 1
+        b = board or "IVO"
+        by_board.setdefault(b, {})[v] = by_board.setdefault(b, {}).get(v, 0) + 1
+    return {"reflection_id": reflection_id, "phase": phase, "n": len(rows), "total": total,
+            "by_role": by_role, "by_board": by_board}
+
+
+def mark_votes(dialogue_id: int, question_id: int) -> None:
+    with _lock:
+        _dirty_votes.setdefault(dialogue_id, set()).add(question_id)
+
+
+def mark_stances(dialogue_id: int, reflection_id: int) -> None:
+    with _lock:
+        _dirty_stances.setdefault(dialogue_id, set()).add(reflection_id)
+
+
+def flush() -> None:
+    """Send what changed since the last flush: one emit per meeting and kind."""
+    from .services import stances_visible_to_room
+
+    with _lock:
+        votes = {d: ids for d, ids in _dirty_votes.items() if ids}
+        stances = {d: ids for d, ids in _dirty_stances.items() if ids}
+        _dirty_votes.clear()
+        _dirty_stances.clear()
+    for dialogue_id, ids in votes.items():
+        counts = vote_counts(ids)
+        socketio.emit("tally", {"votes": {str(k): v for k, v in counts.items()}},
+                      to=room_all(dialogue_id), namespace=NAMESPACE)
+    for dialogue_id, reflection_ids in stances.items():
+        for reflection_id in reflection_ids:
+            tally = stance_tally(dialogue_id, reflection_id, "live")
+            public = stances_visible_to_room(dialogue_id, reflection_id)
+            to = room_all(dialogue_id) if public else room_facilitators(dialogue_id)
+            socketio.emit("tally", {"stances": tally}, to=to, namespace=NAMESPACE)
+    db.session.remove()
+
+
+def start(app: Flask) -> None:
+    """Start the flusher once per process (gevent greenlet or thread)."""
+    global _started
+    with _lock:
+        if _started or app.config.get("LIVE_TALLY_MANUAL"):
+            return
+        _started = True
+
+    def loop():
+        while True:
+            socketio.sleep(INTERVAL)
+            try:
+                with app.app_context():
+                    flush()
+            except Exception:  # keep flushing; one bad round must not stop the meeting
+                app.logger.exception("tally flush failed")
+
+    socketio.start_background_task(loop)

@@ -1,0 +1,117 @@
+// Återföring: the realtime client shared by the phone, the console and the projector.
+// The database is the truth; socket messages are hints. On every (re)connect the client asks
+// for a snapshot; each later change carries the next sequence number, and a gap means
+// "ask for a fresh snapshot". Submissions wait in an outbox (kept in sessionStorage, so a
+// reload keeps them too) until the server acknowledges them after its commit; they are resent
+// with the same client id after a reconnect, so a retry is never a duplicate.
+(function (global) {
+  "use strict";
+
+  var ACK_TIMEOUT_MS = 8000;
+
+  function uuid() {
+    if (global.crypto && global.crypto.randomUUID) { return global.crypto.randomUUID(); }
+    var b = new Uint8Array(16);
+    global.crypto.getRandomValues(b);
+    return Array.prototype.map.call(b, function (x) { return ("0" + x.toString(16)).slice(-2); }).join("");
+  }
+
+  function Live(options) {
+    this.options = options;
+    this.seq = null;
+    this.outboxKey = "aterforing-outbox-" + options.dialogue + "-" + (options.as || "participant");
+    this.outbox = this._loadOutbox();
+    this.connected = false;
+    var auth = { dialogue: options.dialogue, as: options.as };
+    if (options.token) { auth.token = options.token; }
+    this.socket = global.io({ auth: auth, transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
+    var self = this;
+    this.socket.on("connect", function () {
+      self.connected = true;
+      self._status("connected");
+      self.refresh().then(function () { self._flushOutbox(); });
+    });
+    this.socket.on("disconnect", function () { self.connected = false; self._status("disconnected"); });
+    this.socket.on("connect_error", function () { self._status("disconnected"); });
+    this.socket.on("session_ended", function () { self._status("ended"); self.socket.disconnect(); });
+    this.socket.on("change", function (msg) { self._change(msg); });
+    this.socket.on("tally", function (msg) { if (options.onTally) { options.onTally(msg); } });
+    this.socket.on("queue", function (msg) { if (options.onQueue) { options.onQueue(msg); } });
+    this.socket.on("own", function (msg) { if (options.onOwn) { options.onOwn(msg); } });
+  }
+
+  Live.prototype._status = function (state) {
+    if (this.options.onStatus) { this.options.onStatus(state, this.outbox.length); }
+  };
+
+  Live.prototype.refresh = function () {
+    var self = this;
+    return this.emit("snapshot", {}).then(function (ack) {
+      if (ack.ok) {
+        self.seq = ack.snapshot.seq;
+        self.options.onSnapshot(ack.snapshot);
+      }
+      return ack;
+    });
+  };
+
+  Live.prototype._change = function (msg) {
+    if (this.seq === null) { return; }
+    if (msg.seq <= this.seq) { return; }            // already part of the snapshot
+    if (msg.seq !== this.seq + 1) { this.refresh(); return; }  // a gap: rebuild from the truth
+    this.seq = msg.seq;
+    this.options.onChange(msg);
+  };
+
+  // Emit with an acknowledgement; resolves with the ack, or a clean failure on timeout.
+  Live.prototype.emit = function (event, payload) {
+    var socket = this.socket;
+    return new Promise(function (resolve) {
+      if (!socket.connected) { resolve({ ok: false, error: "offline" }); return; }
+      socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, function (err, ack) {
+        resolve(err ? { ok: false, error: "timeout" } : (ack || { ok: false, error: "empty" }));
+      });
+    });
+  };
+
+  Live.prototype._loadOutbox = function () {
+    try { return JSON.parse(global.sessionStorage.getItem(this.outboxKey) || "[]"); } catch (e) { return []; }
+  };
+
+  Live.prototype._saveOutbox = function () {
+    try { global.sessionStorage.setItem(this.outboxKey, JSON.stringify(this.outbox)); } catch (e) { /* private mode */ }
+    this._status(this.connected ? "connected" : "disconnected");
+  };
+
+  // Queue a submission; it is sent now if possible and again after every reconnect until the
+  // server has stored it. Resolves with the server's ack (ok, or a refusal to show the user).
+  Live.prototype.submit = function (payload) {
+    payload.client_id = payload.client_id || uuid();
+    this.outbox.push(payload);
+    this._saveOutbox();
+    if (this.options.onPending) { this.options.onPending(this.outbox); }
+    return this._send(payload);
+  };
+
+  Live.prototype._send = function (payload) {
+    var self = this;
+    return this.emit("submit", payload).then(function (ack) {
+      var transient = !ack.ok && (ack.error === "offline" || ack.error === "timeout" || ack.error === "server" || ack.error === "rate_limited");
+      if (!transient) {
+        self.outbox = self.outbox.filter(function (p) { return p.client_id !== payload.client_id; });
+        self._saveOutbox();
+        if (self.options.onPending) { self.options.onPending(self.outbox); }
+      }
+      return ack;
+    });
+  };
+
+  Live.prototype._flushOutbox = function () {
+    var self = this;
+    this.outbox.slice().forEach(function (payload) {
+      self._send(payload).then(function (ack) { if (self.options.onResent) { self.options.onResent(payload, ack); } });
+    });
+  };
+
+  global.AterforingLive = { Live: Live, uuid: uuid };
+})(window);
