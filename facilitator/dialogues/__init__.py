@@ -1,7 +1,17 @@
-"""dialogues."""
+"""Preparing a dialogue: details, life cycle, reflections, agenda, invitation with QR code."""
 
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import models  # noqa: F401
+    from . import models, routes  # noqa: F401
+    from .forms import KIND_LABELS, STATUS_LABELS
+    from .markdown import render_markdown
+
+    app.register_blueprint(routes.bp)
+    # Used by the shared partial `dialogues/_reflection.html`, which participant pages include.
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["reflection_kind_label"] = lambda kind: KIND_LABELS.get(kind, kind)
+    app.jinja_env.globals["dialogue_status_label"] = lambda status: STATUS_LABELS.get(
+        status, status
+    )

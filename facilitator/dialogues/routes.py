@@ -1,0 +1,351 @@
+"""The facilitator's pages for preparing a dialogue."""
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..core.payloads import apply_errors
+from ..errors import DomainError, ValidationFailed
+from . import services
+from .forms import (
+    KIND_LABELS,
+    STATUS_LABELS,
+    AgendaItemForm,
+    ConfirmForm,
+    DialogueForm,
+    ReflectionForm,
+)
+from .models import DialogueStatus
+
+bp = Blueprint("dialogues", __name__, url_prefix="/dialoger")
+
+#: What the button for each forward step says, and what it asks before.
+STEP_BUTTONS = {
+    DialogueStatus.PUBLISHED: (
+        lambda: _("Publicera"),
+        lambda: _("Publicera dialogen? Deltagare kan då läsa reflektionerna och gå med."),
+    ),
+    DialogueStatus.LIVE: (
+        lambda: _("Starta mötet"),
+        lambda: _("Starta mötet nu? Dagordningen börjar löpa."),
+    ),
+    DialogueStatus.CLOSED: (
+        lambda: _("Avsluta mötet"),
+        lambda: _("Avsluta mötet? Inga fler inlägg tas emot."),
+    ),
+    DialogueStatus.ARCHIVED: (
+        lambda: _("Arkivera"),
+        lambda: _("Arkivera dialogen? Koden slutar gälla och kan ges till en annan dialog."),
+    ),
+}
+
+TRANSITION_MESSAGES = {
+    DialogueStatus.DRAFT: lambda: _("Dialogen är ett utkast igen."),
+    DialogueStatus.PUBLISHED: lambda: _("Dialogen är publicerad."),
+    DialogueStatus.LIVE: lambda: _("Mötet har startat."),
+    DialogueStatus.CLOSED: lambda: _("Mötet är avslutat."),
+    DialogueStatus.ARCHIVED: lambda: _("Dialogen är arkiverad och koden är frigjord."),
+}
+
+
+def _reraise_access(error: DomainError) -> None:
+    # Missing and forbidden things get their error page; the rest is shown on the page.
+    if error.status in (401, 403, 404):
+        raise error
+
+
+# --- dialogues -----------------------------------------------------------------------
+
+
+@bp.get("/")
+@login_required
+def index():
+    dialogues = services.list_dialogues(current_user)
+    return render_template("dialogues/index.html", dialogues=dialogues,
+                           status_labels=STATUS_LABELS)
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+@login_required
+def new():
+    form = DialogueForm(**services.dialogue_form_kwargs())
+    if request.method == "GET":
+        form.facilitator_ids.data = [current_user.id]
+        return render_template("dialogues/form.html", form=form, dialogue=None)
+    try:
+        dialogue = services.create_dialogue(current_user, request.form)
+    except ValidationFailed as error:
+        apply_errors(form, error)
+        return render_template("dialogues/form.html", form=form, dialogue=None), 400
+    flash(_("Dialogen är skapad. Lägg nu till reflektioner och dagordning."), "success")
+    return redirect(url_for("dialogues.detail", dialogue_id=dialogue.id))
+
+
+@bp.get("/<int:dialogue_id>")
+@login_required
+def detail(dialogue_id: int):
+    dialogue = services.get_dialogue(current_user, dialogue_id)
+    next_status, refusal = services.next_step(dialogue)
+    can_unpublish = (
+        dialogue.status == DialogueStatus.PUBLISHED
+        and DialogueStatus.DRAFT in services.allowed_transitions(dialogue)
+    )
+    return render_template(
+        "dialogues/detail.html", dialogue=dialogue, status_labels=STATUS_LABELS,
+        kind_labels=KIND_LABELS, next_status=next_status, refusal=refusal,
+        step_buttons=STEP_BUTTONS, can_unpublish=can_unpublish, confirm=ConfirmForm(),
+        planned=services.planned_minutes(dialogue), join_url=services.join_url(dialogue),
+        has_summary="contributions.summary" in current_app.view_functions,
+    )
+
+
+@bp.route("/<int:dialogue_id>/redigera", methods=["GET", "POST"])
+@login_required
+def edit(dialogue_id: int):
+    dialogue = services.get_dialogue(current_user, dialogue_id)
+    kwargs = services.dialogue_form_kwargs(dialogue)
+    if request.method == "GET":
+        form = DialogueForm(data=services.dialogue_form_data(dialogue), **kwargs)
+        return render_template("dialogues/form.html", form=form, dialogue=dialogue)
+    form = DialogueForm(**kwargs)
+    try:
+        services.update_dialogue(current_user, dialogue_id, request.form)
+    except DomainError as error:
+        _reraise_access(error)
+        if isinstance(error, ValidationFailed):
+            apply_errors(form, error)
+        else:
+            flash(error.message, "error")
+        return render_template("dialogues/form.html", form=form, dialogue=dialogue), 400
+    flash(_("Ändringarna är sparade."), "success")
+    return redirect(url_for("dialogues.detail", dialogue_id=dialogue_id))
+
+
+@bp.post("/<int:dialogue_id>/status")
+@login_required
+def transition(dialogue_id: int):
+    to_status = request.form.get("to_status", "")
+    try:
+        dialogue = services.transition(current_user, dialogue_id, to_status)
+    except DomainError as error:
+        _reraise_access(error)
+        flash(error.message, "error")
+    else:
+        flash(TRANSITION_MESSAGES[dialogue.status](), "success")
+    return redirect(url_for("dialogues.detail", dialogue_id=dialogue_id))
+
+
+# --- reflections ---------------------------------------------------------------------
+
+
+@bp.get("/<int:dialogue_id>/reflektioner")
+@login_required
+def reflections(dialogue_id: int):
+    dialogue = services.get_dialogue(current_user, dialogue_id)
+    return render_template("dialogues/reflections.html", dialogue=dialogue,
+                           confirm=ConfirmForm(), kind_labels=KIND_LABELS)
+
+
+def _reflection_page(dialogue, form, reflection=None, status=200):
+    return render_template("dialogues/reflection_form.html", dialogue=dialogue, form=form,
+                           reflection=reflection), status
+
+
+@bp.route("/<int:dialogue_id>/reflektioner/ny", methods=["GET", "POST"])
+@login_required
+def new_reflection(dialogue_id: int):
+    dialogue = services.get_dialogue(current_user, dialogue_id)
+    form = ReflectionForm(**services.reflection_form_kwargs(dialogue))
+    if request.method == "GET":
+        return _reflection_page(dialogue, form)
+    try:
+        reflection = services.create_reflection(current_user, dialogue_id, request.form)
+    except DomainError as error:
+        _reraise_access(error)
+        if isinstance(error, ValidationFailed):
+            apply_errors(form, error)
+        else:
+            flash(error.message, "error")
+        return _reflection_page(dialogue, form, status=400)
+    flash(_("Reflektionen ”%(title)s” är tillagd.", title=reflection.title), "success")
+    return redirect(url_for("dialogues.reflections", dialogue_id=dialogue_id,
+                            _anchor=f"reflection-{reflection.id}"))
+
+
+@bp.route("/<int:dialogue_id>/reflektioner/<int:reflection_id>", methods=["GET", "POST"])
+@login_required
+def edit_reflection(dialogue_id: int, reflection_id: int):
+    reflection = services.get_reflection(current_user, dialogue_id, reflection_id)
+    dialogue = reflection.dialogue
+    kwargs = services.reflection_form_kwargs(dialogue)
+    if request.method == "GET":
+        form = ReflectionForm(data=services.reflection_form_data(reflection), **kwargs)
+        return _reflection_page(dialogue, form, reflection)
+    form = ReflectionForm(**kwargs)
+    try:
+        services.update_reflection(current_user, dialogue_id, reflection_id, request.form)
+    except DomainError as error:
+        _reraise_access(error)
+        if isinstance(error, ValidationFailed):
+            apply_errors(form, error)
+        else:
+            flash(error.message, "error")
+        return _reflection_page(dialogue, form, reflection, status=400)
+    flash(_("Reflektionen är sparad."), "success")
+    return redirect(url_for("dialogues.reflections", dialogue_id=dialogue_id,
+                            _anchor=f"reflection-{reflection_id}"))
+
+
+@bp.post("/<int:dialogue_id>/reflektioner/<int:reflection_id>/ta-bort")
+@login_required
+def delete_reflection(dialogue_id: int, reflection_id: int):
+    try:
+        services.delete_reflection(current_user, dialogue_id, reflection_id)
+    except DomainError as error:
+        _reraise_access(error)
+        flash(error.message, "error")
+    else:
+        flash(_("Reflektionen är borttagen."), "success")
+    return redirect(url_for("dialogues.reflections", dialogue_id=dialogue_id))
+
+
+@bp.post("/<int:dialogue_id>/reflektioner/<int:reflection_id>/flytta")
+@login_required
+def move_reflection(dialogue_id: int, reflection_id: int):
+    direction = request.form.get("direction", "")
+    try:
+        services.move_reflection(current_user, dialogue_id, reflection_id, direction)
+    except DomainError as error:
+        _reraise_access(error)
+        flash(error.message, "error")
+    else:
+        flash(_("Reflektionen är flyttad upp.") if direction == "up"
+              else _("Reflektionen är flyttad ned."), "success")
+    return redirect(url_for("dialogues.reflections", dialogue_id=dialogue_id,
+                            _anchor=f"reflection-{reflection_id}-{direction}"))
+
+
+@bp.get("/<int:dialogue_id>/forhandsvisning")
+@login_required
+def preview(dialogue_id: int):
+    dialogue = services.get_dialogue(current_user, dialogue_id)
+    return render_template("dialogues/preview.html", dialogue=dialogue)
+
+
+# --- agenda --------------------------------------------------------------------------
+
+
+@bp.get("/<int:dialogue_id>/dagordning")
+@login_required
+def agenda(dialogue_id: int):
+    dialogue = services.get_dialogue(current_user, dialogue_id)
+    return render_template("dialogues/agenda.html", dialogue=dialogue, confirm=ConfirmForm(),
+                           planned=services.planned_minutes(dialogue))
+
+
+def _agenda_page(dialogue, form, item=None, status=200):
+    return render_template("dialogues/agenda_form.html", dialogue=dialogue, form=form,
+                           item=item), status
+
+
+@bp.route("/<int:dialogue_id>/dagordning/ny", methods=["GET", "POST"])
+@login_required
+def new_agenda_item(dialogue_id: int):
+    dialogue = services.get_dialogue(current_user, dialogue_id)
+    form = AgendaItemForm(**services.agenda_form_kwargs(dialogue))
+    if request.method == "GET":
+        return _agenda_page(dialogue, form)
+    try:
+        item = services.create_agenda_item(current_user, dialogue_id, request.form)
+    except DomainError as error:
+        _reraise_access(error)
+        if isinstance(error, ValidationFailed):
+            apply_errors(form, error)
+        else:
+            flash(error.message, "error")
+        return _agenda_page(dialogue, form, status=400)
+    flash(_("Punkten ”%(title)s” är tillagd.", title=item.title), "success")
+    return redirect(url_for("dialogues.agenda", dialogue_id=dialogue_id,
+                            _anchor=f"item-{item.id}"))
+
+
+@bp.route("/<int:dialogue_id>/dagordning/<int:item_id>", methods=["GET", "POST"])
+@login_required
+def edit_agenda_item(dialogue_id: int, item_id: int):
+    item = services.get_agenda_item(current_user, dialogue_id, item_id)
+    dialogue = item.dialogue
+    kwargs = services.agenda_form_kwargs(dialogue)
+    if request.method == "GET":
+        form = AgendaItemForm(data=services.agenda_item_form_data(item), **kwargs)
+        return _agenda_page(dialogue, form, item)
+    form = AgendaItemForm(**kwargs)
+    try:
+        services.update_agenda_item(current_user, dialogue_id, item_id, request.form)
+    except DomainError as error:
+        _reraise_access(error)
+        if isinstance(error, ValidationFailed):
+            apply_errors(form, error)
+        else:
+            flash(error.message, "error")
+        return _agenda_page(dialogue, form, item, status=400)
+    flash(_("Punkten är sparad."), "success")
+    return redirect(url_for("dialogues.agenda", dialogue_id=dialogue_id,
+                            _anchor=f"item-{item_id}"))
+
+
+@bp.post("/<int:dialogue_id>/dagordning/<int:item_id>/ta-bort")
+@login_required
+def delete_agenda_item(dialogue_id: int, item_id: int):
+    try:
+        services.delete_agenda_item(current_user, dialogue_id, item_id)
+    except DomainError as error:
+        _reraise_access(error)
+        flash(error.message, "error")
+    else:
+        flash(_("Punkten är borttagen från dagordningen."), "success")
+    return redirect(url_for("dialogues.agenda", dialogue_id=dialogue_id))
+
+
+@bp.post("/<int:dialogue_id>/dagordning/<int:item_id>/flytta")
+@login_required
+def move_agenda_item(dialogue_id: int, item_id: int):
+    direction = request.form.get("direction", "")
+    try:
+        services.move_agenda_item(current_user, dialogue_id, item_id, direction)
+    except DomainError as error:
+        _reraise_access(error)
+        flash(error.message, "error")
+    else:
+        flash(_("Punkten är flyttad upp.") if direction == "up"
+              else _("Punkten är flyttad ned."), "success")
+    return redirect(url_for("dialogues.agenda", dialogue_id=dialogue_id,
+                            _anchor=f"item-{item_id}-{direction}"))
+
+
+# --- invitation ----------------------------------------------------------------------
+
+
+@bp.get("/<int:dialogue_id>/inbjudan")
+@login_required
+def invitation(dialogue_id: int):
+    dialogue = services.get_dialogue(current_user, dialogue_id)
+    return render_template("dialogues/invitation.html", dialogue=dialogue,
+                           join_url=services.join_url(dialogue))
+
+
+@bp.get("/<int:dialogue_id>/qr.<any(svg, png):fmt>")
+@login_required
+def qr(dialogue_id: int, fmt: str):
+    body, mimetype = services.qr_code(current_user, dialogue_id, fmt)
+    response = Response(body, mimetype=mimetype)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response

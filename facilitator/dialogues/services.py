@@ -1,0 +1,508 @@
+"""Preparing a dialogue: the dialogue itself, its life cycle, reflections and agenda.
+
+Every function takes the acting user first and checks access through `access`.
+"""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..accounts.models import User, utcnow
+from ..audit import services as audit
+from ..core.payloads import validated
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..extensions import db
+from ..organizations.models import Organization
+from ..participants.models import Participant
+from . import codes
+from .access import managed_dialogue, require_facilitator
+from .forms import AgendaItemForm, DialogueForm, ReflectionForm
+from .models import (
+    AgendaItem,
+    Dialogue,
+    DialogueStatus,
+    ParticipationMode,
+    Reflection,
+    ReflectionKind,
+    dialogue_facilitators,
+)
+
+LOCAL_TZ = ZoneInfo("Europe/Stockholm")
+
+#: The life cycle, in order; each step is only taken from the one before it.
+LIFECYCLE = [
+    DialogueStatus.DRAFT,
+    DialogueStatus.PUBLISHED,
+    DialogueStatus.LIVE,
+    DialogueStatus.CLOSED,
+    DialogueStatus.ARCHIVED,
+]
+
+#: The column set when a dialogue reaches a status, and the audit verb.
+_REACHED = {
+    DialogueStatus.PUBLISHED: ("published_at", "dialogue.published"),
+    DialogueStatus.LIVE: ("started_at", "dialogue.started"),
+    DialogueStatus.CLOSED: ("closed_at", "dialogue.closed"),
+    DialogueStatus.ARCHIVED: ("archived_at", "dialogue.archived"),
+}
+
+#: Reflection fields whose change after publishing is written to the audit log.
+SUBSTANTIVE_FIELDS = ("kind", "title", "body_md", "legal_basis", "evidence")
+
+
+# --- times ---------------------------------------------------------------------------
+
+
+def local_to_utc(value: datetime | None) -> datetime | None:
+    """A naive Europe/Stockholm wall-clock time as naive UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
+
+
+def utc_to_local(value: datetime | None) -> datetime | None:
+    """Naive UTC as a naive Europe/Stockholm wall-clock time (for the form's input)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC).astimezone(LOCAL_TZ).replace(tzinfo=None)
+
+
+# --- dialogues -----------------------------------------------------------------------
+
+
+def list_dialogues(actor) -> list[Dialogue]:
+    """Admins see every dialogue; other facilitators those they are on. Soonest first."""
+    require_facilitator(actor)
+    query = select(Dialogue)
+    if not actor.is_admin:
+        query = query.join(
+            dialogue_facilitators, dialogue_facilitators.c.dialogue_id == Dialogue.id
+        ).where(dialogue_facilitators.c.user_id == actor.id)
+    query = query.order_by(
+        Dialogue.starts_at.is_(None), Dialogue.starts_at.desc(), Dialogue.created_at.desc()
+    )
+    return list(db.session.scalars(query))
+
+
+def get_dialogue(actor, dialogue_id) -> Dialogue:
+    """The dialogue if `actor` may manage it; NotFound or PermissionDenied otherwise."""
+    return managed_dialogue(actor, dialogue_id)
+
+
+def organization_choices() -> list[tuple[int, str]]:
+    """Every board, for the dialogue form's checkboxes."""
+    return [(org.id, org.name) for org in db.session.scalars(
+        select(Organization).order_by(Organization.name))]
+
+
+def facilitator_choices(dialogue: Dialogue | None = None) -> list[tuple[int, str]]:
+    """Active facilitators, plus those already on the dialogue."""
+    users = list(db.session.scalars(select(User).where(User.active).order_by(User.name)))
+    if dialogue is not None:
+        users += [u for u in dialogue.facilitators if not u.active]
+    return [(u.id, f"{u.name} ({u.email})") for u in users]
+
+
+def dialogue_form_kwargs(dialogue: Dialogue | None = None) -> dict:
+    """The choices a DialogueForm needs; pages build their form with these too."""
+    return {
+        "organization_choices": organization_choices(),
+        "facilitator_choices": facilitator_choices(dialogue),
+    }
+
+
+def _apply_dialogue(actor, dialogue: Dialogue, form: DialogueForm) -> None:
+    dialogue.title = form.title.data.strip()
+    dialogue.purpose = (form.purpose.data or "").strip()
+    dialogue.starts_at = local_to_utc(form.starts_at.data)
+    dialogue.duration_minutes = form.duration_minutes.data
+    dialogue.place_room = (form.place_room.data or "").strip()
+    dialogue.place_address = (form.place_address.data or "").strip()
+    dialogue.is_digital = bool(form.is_digital.data)
+    dialogue.premoderation = bool(form.premoderation.data)
+    dialogue.participation_mode = ParticipationMode(form.participation_mode.data)
+    dialogue.show_board_results = bool(form.show_board_results.data)
+    org_ids = set(form.organization_ids.data or [])
+    dialogue.organizations = list(db.session.scalars(
+        select(Organization).where(Organization.id.in_(org_ids)))) if org_ids else []
+    user_ids = set(form.facilitator_ids.data or [])
+    # The creator is always a facilitator, and nobody but an admin can take themselves off.
+    if dialogue.created_by_id is not None:
+        user_ids.add(dialogue.created_by_id)
+    if not actor.is_admin:
+        user_ids.add(actor.id)
+    dialogue.facilitators = list(db.session.scalars(select(User).where(User.id.in_(user_ids))))
+    # A reflection cannot concern a board that has left the dialogue.
+    kept = {org.id for org in dialogue.organizations}
+    for reflection in dialogue.reflections:
+        reflection.organizations = [o for o in reflection.organizations if o.id in kept]
+        if not reflection.organizations:
+            reflection.applies_to_all = True
+
+
+def create_dialogue(actor, payload) -> Dialogue:
+    """A new draft dialogue with its join code; the creator is a facilitator."""
+    require_facilitator(actor)
+    form = validated(DialogueForm, payload, **dialogue_form_kwargs())
+    dialogue = Dialogue(created_by_id=actor.id, status=DialogueStatus.DRAFT,
+                        join_code=codes.new_code())
+    db.session.add(dialogue)
+    _apply_dialogue(actor, dialogue, form)
+    db.session.flush()
+    audit.record("dialogue.created", dialogue=dialogue, user=actor, subject=dialogue,
+                 title=dialogue.title)
+    db.session.commit()
+    return dialogue
+
+
+def update_dialogue(actor, dialogue_id, payload) -> Dialogue:
+    """Change a dialogue's details; every field is sent again."""
+    dialogue = managed_dialogue(actor, dialogue_id)
+    if dialogue.status == DialogueStatus.ARCHIVED:
+        raise Conflict(_("Dialogen är arkiverad och kan inte längre ändras."))
+    form = validated(DialogueForm, payload, **dialogue_form_kwargs(dialogue))
+    _apply_dialogue(actor, dialogue, form)
+    db.session.commit()
+    return dialogue
+
+
+def participant_count(dialogue: Dialogue) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Participant)
+        .where(Participant.dialogue_id == dialogue.id)
+    ) or 0
+
+
+def _refusal(dialogue: Dialogue, to: DialogueStatus) -> str | None:
+    """Why `dialogue` cannot go to `to` now, or None if it can."""
+    current = dialogue.status
+    if to == current:
+        return _("Dialogen har redan den statusen.")
+    if current == DialogueStatus.PUBLISHED and to == DialogueStatus.DRAFT:
+        if participant_count(dialogue):
+            return _("Dialogen kan inte bli ett utkast igen: deltagare har redan gått med.")
+        return None
+    if LIFECYCLE.index(to) != LIFECYCLE.index(current) + 1:
+        return _("Det steget går inte att ta härifrån. Dialogen går i ordningen "
+                 "utkast, publicerad, pågår, avslutad, arkiverad, ett steg i taget.")
+    if to == DialogueStatus.PUBLISHED and not dialogue.reflections:
+        return _("Lägg till minst en reflektion innan du publicerar dialogen.")
+    return None
+
+
+def allowed_transitions(dialogue: Dialogue) -> list[DialogueStatus]:
+    """The statuses the dialogue can go to now (for the page's buttons)."""
+    return [s for s in LIFECYCLE if s != dialogue.status and _refusal(dialogue, s) is None]
+
+
+def next_step(dialogue: Dialogue) -> tuple[DialogueStatus | None, str | None]:
+    """The next status forward and, if it is refused now, why."""
+    index = LIFECYCLE.index(dialogue.status)
+    if index + 1 >= len(LIFECYCLE):
+        return None, None
+    to = LIFECYCLE[index + 1]
+    return to, _refusal(dialogue, to)
+
+
+def transition(actor, dialogue_id, to_status) -> Dialogue:
+    """Move the dialogue to `to_status`, one step at a time; Conflict says why not."""
+    dialogue = managed_dialogue(actor, dialogue_id)
+    try:
+        to = DialogueStatus(to_status)
+    except ValueError:
+        message = _("Okänd status. Välj utkast, publicerad, pågår, avslutad eller arkiverad.")
+        raise ValidationFailed(message, errors={"to_status": [message]}) from None
+    refusal = _refusal(dialogue, to)
+    if refusal:
+        raise Conflict(refusal)
+    before = dialogue.status
+    now = utcnow()
+    dialogue.status = to
+    details = {"from": before.value, "to": to.value}
+    if to == DialogueStatus.DRAFT:
+        dialogue.published_at = None
+        action = "dialogue.unpublished"
+    else:
+        column, action = _REACHED[to]
+        setattr(dialogue, column, now)
+    if to == DialogueStatus.ARCHIVED:
+        # Archiving frees the code for another dialogue.
+        details["join_code"] = dialogue.join_code
+        dialogue.join_code = None
+    dialogue.seq = (dialogue.seq or 0) + 1
+    audit.record(action, dialogue=dialogue, user=actor, subject=dialogue, **details)
+    db.session.commit()
+    return dialogue
+
+
+def join_url(dialogue: Dialogue) -> str | None:
+    """The address participants open to join; None once archived."""
+    if not dialogue.join_code:
+        return None
+    if "participants.join_link" in current_app.view_functions:
+        return url_for("participants.join_link", code=dialogue.join_code, _external=True)
+    return url_for("core.index", _external=True) + f"m/{dialogue.join_code}"
+
+
+def qr_code(actor, dialogue_id, fmt: str) -> tuple[bytes, str]:
+    """The join URL as a QR code: ("svg" or "png") bytes and their media type."""
+    import io
+
+    import segno
+
+    dialogue = managed_dialogue(actor, dialogue_id)
+    url = join_url(dialogue)
+    if url is None:
+        raise NotFound(_("Dialogen är arkiverad och har ingen kod längre."))
+    qr = segno.make(url, error="m", micro=False)
+    out = io.BytesIO()
+    if fmt == "svg":
+        qr.save(out, kind="svg", scale=8, border=4, xmldecl=False,
+                title=_("QR-kod till %(url)s", url=url))
+        return out.getvalue(), "image/svg+xml"
+    if fmt == "png":
+        qr.save(out, kind="png", scale=10, border=4)
+        return out.getvalue(), "image/png"
+    raise NotFound(_("Okänt bildformat."))
+
+
+def planned_minutes(dialogue: Dialogue) -> int:
+    """The agenda's planned total in minutes."""
+    return sum(item.planned_minutes or 0 for item in dialogue.agenda_items)
+
+
+# --- reflections ---------------------------------------------------------------------
+
+
+def _require_preparable(dialogue: Dialogue) -> None:
+    if dialogue.status in (DialogueStatus.CLOSED, DialogueStatus.ARCHIVED):
+        raise Conflict(_("Dialogen är avslutad. Reflektioner och dagordning kan inte längre "
+                         "ändras."))
+
+
+def _reflection(dialogue: Dialogue, reflection_id) -> Reflection:
+    for reflection in dialogue.reflections:
+        if str(reflection.id) == str(reflection_id):
+            return reflection
+    raise NotFound(_("Reflektionen finns inte i den här dialogen."))
+
+
+def reflection_form_kwargs(dialogue: Dialogue) -> dict:
+    return {"organization_choices": [(o.id, o.name) for o in dialogue.organizations]}
+
+
+def _apply_reflection(dialogue: Dialogue, reflection: Reflection, form: ReflectionForm) -> None:
+    reflection.kind = ReflectionKind(form.kind.data)
+    reflection.title = form.title.data.strip()
+    reflection.body_md = (form.body_md.data or "").strip()
+    reflection.legal_basis = (form.legal_basis.data or "").strip()
+    reflection.evidence = (form.evidence.data or "").strip()
+    chosen = set(form.organization_ids.data or [])
+    reflection.applies_to_all = bool(form.applies_to_all.data)
+    reflection.organizations = (
+        [] if reflection.applies_to_all
+        else [o for o in dialogue.organizations if o.id in chosen]
+    )
+
+
+def _snapshot(reflection: Reflection) -> dict:
+    return {name: str(getattr(reflection, name) or "") for name in SUBSTANTIVE_FIELDS}
+
+
+def create_reflection(actor, dialogue_id, payload) -> Reflection:
+    """A new reflection, last in order."""
+    dialogue = managed_dialogue(actor, dialogue_id)
+    _require_preparable(dialogue)
+    form = validated(ReflectionForm, payload, **reflection_form_kwargs(dialogue))
+    reflection = Reflection(dialogue=dialogue,
+                            position=max((r.position for r in dialogue.reflections), default=-1)
+                            + 1)
+    _apply_reflection(dialogue, reflection, form)
+    db.session.add(reflection)
+    db.session.flush()
+    if dialogue.status != DialogueStatus.DRAFT:
+        audit.record("reflection.added", dialogue=dialogue, user=actor, subject=reflection,
+                     after=_snapshot(reflection))
+        dialogue.seq = (dialogue.seq or 0) + 1
+    db.session.commit()
+    return reflection
+
+
+def update_reflection(actor, dialogue_id, reflection_id, payload) -> Reflection:
+    """Change a reflection; a substantive change after publishing is audited."""
+    dialogue = managed_dialogue(actor, dialogue_id)
+    reflection = _reflection(dialogue, reflection_id)
+    _require_preparable(dialogue)
+    form = validated(ReflectionForm, payload, **reflection_form_kwargs(dialogue))
+    before = _snapshot(reflection)
+    _apply_reflection(dialogue, reflection, form)
+    after = _snapshot(reflection)
+    changed = [name for name in SUBSTANTIVE_FIELDS if before[name] != after[name]]
+    if changed and dialogue.status != DialogueStatus.DRAFT:
+        audit.record(
+            "reflection.edited", dialogue=dialogue, user=actor, subject=reflection,
+            changed=changed,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+        )
+    if dialogue.status != DialogueStatus.DRAFT:
+        dialogue.seq = (dialogue.seq or 0) + 1
+    db.session.commit()
+    return reflection
+
+
+def delete_reflection(actor, dialogue_id, reflection_id) -> None:
+    """Remove a reflection; only while the dialogue is a draft."""
+    dialogue = managed_dialogue(actor, dialogue_id)
+    reflection = _reflection(dialogue, reflection_id)
+    if dialogue.status != DialogueStatus.DRAFT:
+        raise Conflict(_("Reflektioner kan bara tas bort medan dialogen är ett utkast. "
+                         "Redigera reflektionen i stället."))
+    dialogue.reflections.remove(reflection)
+    _renumber(dialogue.reflections)
+    db.session.commit()
+
+
+def _renumber(items) -> None:
+    for index, item in enumerate(items):
+        item.position = index
+
+
+def _move(items: list, item, direction: str) -> None:
+    if direction not in ("up", "down"):
+        message = _("Ange riktningen upp eller ned.")
+        raise ValidationFailed(message, errors={"direction": [message]})
+    ordered = sorted(items, key=lambda i: (i.position, i.id))
+    index = ordered.index(item)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(ordered):
+        ordered[index], ordered[other] = ordered[other], ordered[index]
+    _renumber(ordered)
+
+
+def move_reflection(actor, dialogue_id, reflection_id, direction) -> Reflection:
+    """Move a reflection one step "up" or "down" (nothing happens at either end)."""
+    dialogue = managed_dialogue(actor, dialogue_id)
+    reflection = _reflection(dialogue, reflection_id)
+    _require_preparable(dialogue)
+    _move(dialogue.reflections, reflection, direction)
+    dialogue.seq = (dialogue.seq or 0) + 1
+    db.session.commit()
+    return reflection
+
+
+# --- agenda --------------------------------------------------------------------------
+
+
+def _agenda_item(dialogue: Dialogue, item_id) -> AgendaItem:
+    for item in dialogue.agenda_items:
+        if str(item.id) == str(item_id):
+            return item
+    raise NotFound(_("Punkten finns inte på den här dialogens dagordning."))
+
+
+def agenda_form_kwargs(dialogue: Dialogue) -> dict:
+    return {"reflection_choices": [(r.id, r.title) for r in dialogue.reflections]}
+
+
+def _apply_agenda_item(dialogue: Dialogue, item: AgendaItem, form: AgendaItemForm) -> None:
+    item.title = form.title.data.strip()
+    item.description = (form.description.data or "").strip()
+    item.planned_minutes = form.planned_minutes.data
+    chosen = set(form.reflection_ids.data or [])
+    item.reflections = [r for r in dialogue.reflections if r.id in chosen]
+
+
+def create_agenda_item(actor, dialogue_id, payload) -> AgendaItem:
+    """A new agenda item, last in order."""
+    dialogue = managed_dialogue(actor, dialogue_id)
+    _require_preparable(dialogue)
+    form = validated(AgendaItemForm, payload, **agenda_form_kwargs(dialogue))
+    item = AgendaItem(dialogue=dialogue,
+                      position=max((i.position for i in dialogue.agenda_items), default=-1) + 1)
+    _apply_agenda_item(dialogue, item, form)
+    db.session.add(item)
+    dialogue.seq = (dialogue.seq or 0) + 1
+    db.session.commit()
+    return item
+
+
+def update_agenda_item(actor, dialogue_id, item_id, payload) -> AgendaItem:
+    dialogue = managed_dialogue(actor, dialogue_id)
+    item = _agenda_item(dialogue, item_id)
+    _require_preparable(dialogue)
+    form = validated(AgendaItemForm, payload, **agenda_form_kwargs(dialogue))
+    _apply_agenda_item(dialogue, item, form)
+    dialogue.seq = (dialogue.seq or 0) + 1
+    db.session.commit()
+    return item
+
+
+def delete_agenda_item(actor, dialogue_id, item_id) -> None:
+    dialogue = managed_dialogue(actor, dialogue_id)
+    item = _agenda_item(dialogue, item_id)
+    _require_preparable(dialogue)
+    dialogue.agenda_items.remove(item)
+    _renumber(dialogue.agenda_items)
+    dialogue.seq = (dialogue.seq or 0) + 1
+    db.session.commit()
+
+
+def move_agenda_item(actor, dialogue_id, item_id, direction) -> AgendaItem:
+    """Move an agenda item one step "up" or "down"."""
+    dialogue = managed_dialogue(actor, dialogue_id)
+    item = _agenda_item(dialogue, item_id)
+    _require_preparable(dialogue)
+    _move(dialogue.agenda_items, item, direction)
+    dialogue.seq = (dialogue.seq or 0) + 1
+    db.session.commit()
+    return item
+
+
+# --- what the forms start with -------------------------------------------------------
+
+
+def dialogue_form_data(dialogue: Dialogue) -> dict:
+    """A dialogue's values as its form shows them (start time in Europe/Stockholm)."""
+    return {
+        "title": dialogue.title, "purpose": dialogue.purpose,
+        "starts_at": utc_to_local(dialogue.starts_at),
+        "duration_minutes": dialogue.duration_minutes,
+        "place_room": dialogue.place_room, "place_address": dialogue.place_address,
+        "is_digital": dialogue.is_digital,
+        "organization_ids": [o.id for o in dialogue.organizations],
+        "facilitator_ids": [u.id for u in dialogue.facilitators],
+        "premoderation": dialogue.premoderation,
+        "participation_mode": dialogue.participation_mode.value,
+        "show_board_results": dialogue.show_board_results,
+    }
+
+
+def reflection_form_data(reflection: Reflection) -> dict:
+    return {
+        "kind": reflection.kind.value, "title": reflection.title, "body_md": reflection.body_md,
+        "legal_basis": reflection.legal_basis, "evidence": reflection.evidence,
+        "applies_to_all": reflection.applies_to_all,
+        "organization_ids": [o.id for o in reflection.organizations],
+    }
+
+
+def agenda_item_form_data(item: AgendaItem) -> dict:
+    return {
+        "title": item.title, "description": item.description,
+        "planned_minutes": item.planned_minutes,
+        "reflection_ids": [r.id for r in item.reflections],
+    }
+
+
+def get_reflection(actor, dialogue_id, reflection_id) -> Reflection:
+    """One reflection of a dialogue `actor` manages."""
+    return _reflection(managed_dialogue(actor, dialogue_id), reflection_id)
+
+
+def get_agenda_item(actor, dialogue_id, item_id) -> AgendaItem:
+    """One agenda item of a dialogue `actor` manages."""
+    return _agenda_item(managed_dialogue(actor, dialogue_id), item_id)
