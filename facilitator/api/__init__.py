@@ -1,7 +1,11 @@
-"""api."""
+"""Facilitator API tokens (the page /api-nycklar) and the JSON API under /api/v1/."""
 
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import models  # noqa: F401
+    from . import models, routes  # noqa: F401
+
+    app.url_map.converters[routes.ID] = routes.IdConverter
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(routes.v1)

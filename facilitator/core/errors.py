@@ -30,6 +30,11 @@ def _messages() -> dict[int, tuple[str, str]]:
     }
 
 
+_CODES = {400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
+          405: "method_not_allowed", 409: "conflict", 410: "gone", 413: "too_large",
+          429: "rate_limited", 500: "server", 503: "unavailable"}
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or (
         request.accept_mimetypes.best == "application/json"
@@ -41,7 +46,7 @@ def render_error(status: int, message: str | None = None, code: str | None = Non
     title, default = _messages().get(status, _messages()[500])
     text = message or default
     if _wants_json():
-        return jsonify(error=code or str(status), message=text), status
+        return jsonify(error=code or _CODES.get(status, str(status)), message=text), status
     return render_template("errors/error.html", status=status, title=title, message=text), status
 
 
@@ -62,6 +67,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        if error.code == 429 and request.endpoint in (
+            "participants.enter_code", "participants.join_link", "participants.profile"
+        ):
+            return render_error(
+                429, _("För många försök med fel kod. Vänta en minut och försök igen.")
+            )
         if error.code == 429 and request.endpoint == "accounts.login":
             return render_error(
                 429, _("För många misslyckade inloggningsförsök. Vänta en minut och försök igen.")

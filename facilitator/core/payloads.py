@@ -44,6 +44,11 @@ def validated(form_class, payload, **form_kwargs):
     its bearer token and the socket by its authenticated connection.
     """
     form = form_class(formdata=to_multidict(payload), meta={"csrf": False}, **form_kwargs)
+    if isinstance(payload, Mapping) and not isinstance(payload, MultiDict):
+        # A JSON object that leaves a checkbox out means "the default", not "unticked".
+        for field in form:
+            if field.type == "BooleanField" and field.name not in payload:
+                field.data = bool(field.default)
     if not form.validate():
         raise ValidationFailed(_("Kontrollera uppgifterna i formuläret."), errors=form.errors)
     return form
