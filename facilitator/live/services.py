@@ -106,7 +106,8 @@ def snapshot(actor: Actor) -> dict:
         dialogue = db.session.get(Dialogue, actor.dialogue_id)
         if dialogue is None:
             raise NotFound(_("Dialogen finns inte."))
-    meeting = db.session.get(Meeting, dialogue.id) or Meeting(dialogue_id=dialogue.id)
+    meeting = db.session.get(Meeting, dialogue.id) or Meeting(dialogue_id=dialogue.id,
+                                                                  intake_open=True)
     poll = open_poll(dialogue.id)
     names = _names(dialogue.id)
     used = used_seconds([item.id for item in dialogue.agenda_items])
@@ -225,10 +226,7 @@ def submit(actor: Actor, payload) -> tuple[Contribution, bool]:
     if meeting is not None and not meeting.intake_open:
         raise Conflict(_("Samordnaren har stängt för nya inlägg just nu."))
     ratelimits.check("submit", actor.key)
-    contribution, created = submit_contribution(participant, payload)
-    if created:
-        announce_contribution(contribution)
-    return contribution, created
+    return submit_contribution(participant, payload)
 
 
 def announce_contribution(contribution: Contribution, created: bool = True) -> None:
@@ -336,6 +334,7 @@ def moderate(actor: Actor, payload) -> dict:
     action = form.action.data
     was_public = _is_public(c)
     details: dict = {}
+    unpinned: list[Contribution] = []
     if action == "approve":
         if c.personal_data_flag:
             raise Conflict(_("Texten kan innehålla ett personnummer. Redigera bort det innan "
@@ -352,6 +351,8 @@ def moderate(actor: Actor, payload) -> dict:
                 raise Conflict(_("Bara godkända inlägg kan fästas."))
             for other in db.session.scalars(select(Contribution).where(
                     Contribution.dialogue_id == dialogue.id, Contribution.pinned.is_(True))):
+                if other.id != c.id:
+                    unpinned.append(other)
                 other.pinned = False
         c.pinned = action == "pin"
     elif action == "merge":
@@ -373,6 +374,8 @@ def moderate(actor: Actor, payload) -> dict:
                  **details)
     db.session.commit()
     announce_contribution(c, created=False)
+    for other in unpinned:  # only one pinned item: everyone must see the old one let go
+        announce_contribution(other, created=False)
     if was_public and not _is_public(c):
         _withdraw(c)
     if action == "merge":
@@ -423,6 +426,11 @@ def agenda(actor: Actor, payload) -> dict:
     if action == "start":
         if dialogue.status == DialogueStatus.PUBLISHED:
             dialogue = dialogues.transition(actor.user, dialogue.id, DialogueStatus.LIVE)
+            # The transition took a sequence number of its own: the room hears of it, so the
+            # next change is exactly one ahead and no phone needs a fresh snapshot.
+            meeting = db.session.get(Meeting, dialogue.id)
+            broadcast.change(dialogue.id, dialogue.seq, "agenda", _agenda_view(
+                dialogue, meeting.current_agenda_item_id if meeting else None))
         elif dialogue.status != DialogueStatus.LIVE:
             raise Conflict(_("Mötet kan bara startas när dialogen är publicerad."))
     elif dialogue.status != DialogueStatus.LIVE:
@@ -452,18 +460,22 @@ def agenda(actor: Actor, payload) -> dict:
                  item=target.id if target else None)
     seq = broadcast.next_seq(dialogue.id)
     db.session.commit()
+    data = _agenda_view(dialogue, meeting.current_agenda_item_id)
+    broadcast.change(dialogue.id, seq, "agenda", data)
+    return data
+
+
+def _agenda_view(dialogue: Dialogue, current_item_id: int | None) -> dict:
     timing = db.session.scalar(select(ItemTiming).where(
-        ItemTiming.agenda_item_id == meeting.current_agenda_item_id,
-        ItemTiming.ended_at.is_(None))) if meeting.current_agenda_item_id else None
-    used = used_seconds(ids)
-    data = {
+        ItemTiming.agenda_item_id == current_item_id,
+        ItemTiming.ended_at.is_(None))) if current_item_id else None
+    used = used_seconds([i.id for i in dialogue.agenda_items])
+    return {
         "status": str(dialogue.status),
-        "current_item_id": meeting.current_agenda_item_id,
+        "current_item_id": current_item_id,
         "item_started_at": views.iso(timing.started_at) if timing else None,
         "used": {str(k): v for k, v in used.items()},
     }
-    broadcast.change(dialogue.id, seq, "agenda", data)
-    return data
 
 
 def set_intake(actor: Actor, payload) -> dict:
@@ -510,6 +522,34 @@ def poll(actor: Actor, payload) -> dict:
     for reflection_id in {p.reflection_id for p in (current, opened) if p is not None}:
         tallies.mark_stances(dialogue.id, reflection_id)
     return {"poll": _poll_view(opened)}
+
+
+def audit_log(actor: Actor) -> dict:
+    """The dialogue's audit log for its facilitators: entries, newest first, with who acted
+    and the titles of the agenda items and reflections the entries name."""
+    from ..accounts.models import User
+
+    dialogue = require_facilitator(actor)
+    entries = audit.entries_for(dialogue.id)
+    user_ids = {e.actor_user_id for e in entries if e.actor_user_id}
+    users = {u.id: u.name for u in db.session.scalars(
+        select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+    names = _names(dialogue.id)
+    rows = []
+    for entry in entries:
+        if entry.actor_user_id:
+            who = users.get(entry.actor_user_id, _("Okänd samordnare"))
+        elif entry.actor_participant_id:
+            who = names.get(entry.actor_participant_id, _("Deltagare"))
+        else:
+            who = _("Systemet")
+        rows.append({"entry": entry, "who": who, "details": entry.details or {}})
+    return {
+        "dialogue": dialogue,
+        "entries": rows,
+        "items": {i.id: i.title for i in dialogue.agenda_items},
+        "reflections": {r.id: r.title for r in dialogue.reflections},
+    }
 
 
 def new_projector_link(actor: Actor) -> str:

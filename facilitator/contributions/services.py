@@ -1,0 +1,308 @@
+"""Questions, disagreements, good examples and stances; the pre-read; the preparation summary.
+
+The live meeting calls the same services over sockets: `submit_contribution`, `set_stance`,
+`visible_contributions`.
+"""
+
+from collections import Counter
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ..core.payloads import to_multidict, validated
+from ..dialogues.access import managed_dialogue
+from ..dialogues.models import AgendaItem, Dialogue, DialogueStatus, Reflection
+from ..errors import Conflict, PermissionDenied, ValidationFailed
+from ..extensions import db
+from ..participants import services as participant_services
+from ..participants.forms import NO_BOARD
+from ..participants.models import Participant, Role
+from ..privacy import contains_personal_number
+from .forms import FORMS, KIND_LABELS, STANCE_LABELS, StanceForm, new_client_id
+from .models import (
+    Contribution,
+    ContributionKind,
+    ContributionStatus,
+    Phase,
+    Stance,
+    StanceValue,
+)
+
+OPEN = (DialogueStatus.PUBLISHED, DialogueStatus.LIVE)
+#: Stance values that mean the meeting needs to talk about a reflection.
+DOUBT = (StanceValue.DISAGREE, StanceValue.PARTLY)
+
+
+def _require_participant(participant: Participant | None) -> Dialogue:
+    if participant is None:
+        raise PermissionDenied(
+            _("Gå med i dialogen först: öppna länken eller skriv koden du har fått.")
+        )
+    dialogue = participant.dialogue
+    if dialogue.status not in OPEN:
+        raise Conflict(_("Dialogen tar inte emot frågor eller svar just nu."))
+    return dialogue
+
+
+def _phase(dialogue: Dialogue) -> Phase:
+    return Phase.LIVE if dialogue.status == DialogueStatus.LIVE else Phase.PRE
+
+
+def _own_item(model, item_id, dialogue: Dialogue, field: str, message: str):
+    """A reflection or agenda item by id, only if it belongs to this dialogue."""
+    if item_id is None:
+        return None
+    item = db.session.get(model, item_id)
+    if item is None or item.dialogue_id != dialogue.id:
+        raise ValidationFailed(message, errors={field: [message]})
+    return item
+
+
+# --- submitting ------------------------------------------------------------------------
+
+
+def submit_contribution(participant: Participant | None, payload) -> tuple[Contribution, bool]:
+    """Store a question, disagreement or good example; (stored item, created).
+
+    The same `client_id` twice returns the stored item, never a duplicate. A text that
+    seems to hold a personnummer is stored, flagged and kept for facilitators only.
+    """
+    dialogue = _require_participant(participant)
+    data = to_multidict(payload)
+    try:
+        kind = ContributionKind(data.get("kind") or ContributionKind.QUESTION.value)
+    except ValueError:
+        raise ValidationFailed(
+            _("Okänd sorts bidrag."), errors={"kind": [_("Okänd sort.")]}
+        ) from None
+    client_id = (data.get("client_id") or "").strip()
+    if client_id:
+        existing = _by_client_id(client_id)
+        if existing is not None:
+            return _resent(existing, participant)
+    form = validated(FORMS[kind], data)
+    client_id = form.client_id.data or new_client_id()
+    reflection = _own_item(
+        Reflection, form.reflection_id.data, dialogue, "reflection_id",
+        _("Reflektionen finns inte i den här dialogen."),
+    )
+    agenda_item = _own_item(
+        AgendaItem, form.agenda_item_id.data, dialogue, "agenda_item_id",
+        _("Punkten finns inte på dialogens dagordning."),
+    )
+    flagged = contains_personal_number(form.text.data)
+    approved = not dialogue.premoderation and not flagged
+    contribution = Contribution(
+        client_id=client_id, dialogue_id=dialogue.id, participant_id=participant.id, kind=kind,
+        text=form.text.data, reflection_id=reflection.id if reflection else None,
+        agenda_item_id=agenda_item.id if agenda_item else None,
+        status=ContributionStatus.APPROVED if approved else ContributionStatus.PENDING,
+        personal_data_flag=flagged, phase=_phase(dialogue),
+    )
+    db.session.add(contribution)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same id arrived twice at once: the other request stored it.
+        db.session.rollback()
+        existing = _by_client_id(client_id)
+        if existing is None:
+            raise
+        return _resent(existing, participant)
+    from ..live.services import announce_contribution
+
+    announce_contribution(contribution)
+    return contribution, True
+
+
+def _by_client_id(client_id: str) -> Contribution | None:
+    return db.session.scalar(select(Contribution).where(Contribution.client_id == client_id))
+
+
+def _resent(existing: Contribution, participant: Participant) -> tuple[Contribution, bool]:
+    if existing.participant_id != participant.id:
+        raise Conflict(_("Det här bidraget har redan skickats från en annan enhet."))
+    return existing, False
+
+
+def set_stance(participant: Participant | None, payload) -> Stance:
+    """Set (or change) the participant's stance on a reflection; phase "pre" before the
+    meeting, "live" during it unless the payload names the phase."""
+    dialogue = _require_participant(participant)
+    form = validated(StanceForm, payload)
+    reflection = _own_item(
+        Reflection, form.reflection_id.data, dialogue, "reflection_id",
+        _("Reflektionen finns inte i den här dialogen."),
+    )
+    phase = _phase(dialogue)
+    if form.phase.data:
+        try:
+            phase = Phase(form.phase.data)
+        except ValueError:
+            raise ValidationFailed(_("Okänd fas."), errors={"phase": [_("Okänd fas.")]}) from None
+        if phase == Phase.LIVE and dialogue.status != DialogueStatus.LIVE:
+            raise Conflict(_("Mötet har inte börjat än."))
+    value = StanceValue(form.value.data)
+    for _attempt in range(2):
+        stance = db.session.scalar(
+            select(Stance).where(
+                Stance.participant_id == participant.id, Stance.reflection_id == reflection.id,
+                Stance.phase == phase,
+            )
+        )
+        if stance is None:
+            stance = Stance(
+                dialogue_id=dialogue.id, reflection_id=reflection.id,
+                participant_id=participant.id, phase=phase, value=value,
+            )
+            db.session.add(stance)
+        else:
+            stance.value = value
+        try:
+            db.session.commit()
+        except IntegrityError:  # the same answer from two tabs at once
+            db.session.rollback()
+            continue
+        return stance
+    raise Conflict(_("Svaret kunde inte sparas. Försök igen."))  # pragma: no cover
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def visible_contributions(dialogue: Dialogue, viewer_participant: Participant | None = None):
+    """What a participant may see: approved, unflagged items, plus their own (not hidden)."""
+    shown = and_(
+        Contribution.status == ContributionStatus.APPROVED,
+        Contribution.personal_data_flag.is_(False),
+    )
+    if viewer_participant is not None and viewer_participant.dialogue_id == dialogue.id:
+        shown = or_(
+            shown,
+            and_(
+                Contribution.participant_id == viewer_participant.id,
+                Contribution.status != ContributionStatus.HIDDEN,
+            ),
+        )
+    return list(
+        db.session.scalars(
+            select(Contribution)
+            .where(
+                Contribution.dialogue_id == dialogue.id, Contribution.merged_into_id.is_(None),
+                shown,
+            )
+            .order_by(Contribution.created_at, Contribution.id)
+        )
+    )
+
+
+def preread(participant: Participant | None) -> dict:
+    """Everything the pre-read page shows a joined participant."""
+    dialogue = _require_participant(participant)
+    items = visible_contributions(dialogue, participant)
+    names = participant_services.display_names(dialogue.id)
+    stances = {
+        s.reflection_id: s.value
+        for s in db.session.scalars(
+            select(Stance).where(
+                Stance.participant_id == participant.id, Stance.phase == _phase(dialogue)
+            )
+        )
+    }
+    by_reflection: dict[int | None, list] = {}
+    for item in items:
+        by_reflection.setdefault(item.reflection_id, []).append(item)
+    return {
+        "dialogue": dialogue,
+        "participant": participant,
+        "me": names.get(participant.id, ""),
+        "names": names,
+        "stances": stances,
+        "by_reflection": by_reflection,
+        "general": by_reflection.get(None, []),
+        "own_client_ids": [c.client_id for c in items if c.participant_id == participant.id],
+        "can_change_profile": participant_services.can_change_profile(participant),
+    }
+
+
+# --- the preparation summary -----------------------------------------------------------
+
+
+def _tally(rows) -> dict:
+    counts = Counter(rows)
+    total = sum(counts.values())
+    cells = []
+    for value in StanceValue:
+        n = counts.get(value, 0)
+        share = round(100 * n / total) if total else 0
+        cells.append({"value": value.value, "label": STANCE_LABELS[value], "count": n,
+                      "percent": share, "width": 5 * round(share / 5)})
+    return {"cells": cells, "total": total,
+            "doubt": sum(counts.get(v, 0) for v in DOUBT)}
+
+
+def preparation_summary(actor, dialogue_id) -> dict:
+    """Stances per reflection by role group and by board, and the questions and
+    disagreements so far; for the dialogue's facilitators and admins."""
+    dialogue = managed_dialogue(actor, dialogue_id)
+    participants = {
+        p.id: p for p in db.session.scalars(
+            select(Participant).where(Participant.dialogue_id == dialogue.id)
+        )
+    }
+    names = participant_services.display_names(dialogue.id)
+    stances = list(db.session.scalars(
+        select(Stance).where(Stance.dialogue_id == dialogue.id, Stance.phase == Phase.PRE)
+    ))
+    contributions = list(db.session.scalars(
+        select(Contribution)
+        .where(Contribution.dialogue_id == dialogue.id, Contribution.merged_into_id.is_(None))
+        .order_by(Contribution.created_at, Contribution.id)
+    ))
+    boards = [(org.id, org.short_name) for org in dialogue.organizations]
+    # A board later removed from the dialogue still has its participants' answers.
+    known = {org_id for org_id, _name in boards}
+    for p in participants.values():
+        if p.organization is not None and p.organization_id not in known:
+            boards.append((p.organization_id, p.organization.short_name))
+            known.add(p.organization_id)
+    if any(p.organization_id is None for p in participants.values()):
+        boards.append((None, _("Ingen nämnd / IVO")))
+
+    reflections = []
+    for reflection in dialogue.reflections:
+        mine = [s for s in stances if s.reflection_id == reflection.id]
+        by_role = []
+        for role in Role:
+            rows = [s.value for s in mine if participants[s.participant_id].role == role]
+            if rows:
+                by_role.append({"label": participant_services.role_label(role),
+                                **_tally(rows)})
+        by_board = []
+        for org_id, label in boards:
+            rows = [s.value for s in mine
+                    if participants[s.participant_id].organization_id == org_id]
+            if rows:
+                by_board.append({"label": label, **_tally(rows)})
+        items = [c for c in contributions if c.reflection_id == reflection.id]
+        disagreements = [c for c in items if c.kind == ContributionKind.DISAGREEMENT]
+        total = _tally([s.value for s in mine])
+        share = total["doubt"] / total["total"] if total["total"] else 0
+        reflections.append({
+            "reflection": reflection, "total": total, "by_role": by_role, "by_board": by_board,
+            "contributions": items, "disagreements": len(disagreements),
+            # Talk about it when a third doubts it, or when someone disagreed in writing.
+            "talk": bool(disagreements) or (total["total"] > 0 and share >= 1 / 3),
+            "score": (len(disagreements), share, total["doubt"]),
+        })
+    to_talk = sorted((r for r in reflections if r["talk"]), key=lambda r: r["score"],
+                     reverse=True)
+    general = [c for c in contributions if c.reflection_id is None]
+    return {
+        "dialogue": dialogue, "reflections": reflections, "to_talk": to_talk,
+        "general": general, "names": names, "participant_count": len(participants),
+        "kind_labels": KIND_LABELS, "no_board": NO_BOARD,
+        "counts": Counter(c.kind for c in contributions),
+    }
+

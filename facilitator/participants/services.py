@@ -1,0 +1,219 @@
+"""Joining a dialogue without an account, the participant's cookie, pseudonymous names."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import utcnow
+from ..core.payloads import validated
+from ..dialogues import codes
+from ..dialogues.models import Dialogue, DialogueStatus, ParticipationMode
+from ..errors import Conflict, Gone, NotFound
+from ..extensions import db
+from ..organizations.models import Organization
+from ..privacy import contains_personal_number
+from .forms import NO_BOARD, ROLE_LABELS, ProfileForm
+from .models import Participant, Role
+
+#: Statuses in which people can join and take part.
+JOINABLE = (DialogueStatus.PUBLISHED, DialogueStatus.LIVE)
+#: How long the phone's cookie lasts: the preparation can take weeks.
+COOKIE_MAX_AGE = 90 * 24 * 3600
+#: last_seen_at is written at most this often, so reading pages does not write every time.
+SEEN_EVERY = timedelta(minutes=5)
+
+
+def cookie_name(dialogue: Dialogue) -> str:
+    """One cookie per dialogue: a token for one dialogue says nothing about another."""
+    return f"deltagare_{dialogue.id}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def role_label(role) -> str:
+    try:
+        return str(ROLE_LABELS[Role(role)])
+    except ValueError:
+        return str(role)
+
+
+# --- finding the dialogue ------------------------------------------------------------
+
+
+def joinable_dialogue(code: str | None) -> Dialogue:
+    """The dialogue with this code if people can join it now, else a clear Swedish error.
+
+    NotFound (404) for codes that match nothing: only those count against the rate limit.
+    """
+    dialogue = codes.find_by_code(code)
+    if dialogue is None:
+        raise NotFound(
+            _("Det finns ingen dialog med den koden. Kontrollera koden och försök igen.")
+        )
+    if dialogue.status == DialogueStatus.DRAFT:
+        raise Conflict(
+            _("Dialogen är inte öppnad för deltagare än. Försök igen när IVO har publicerat den.")
+        )
+    if dialogue.status == DialogueStatus.CLOSED:
+        raise Gone(_("Mötet är avslutat och tar inte emot deltagare längre."))
+    if dialogue.status not in JOINABLE:
+        raise Gone(_("Dialogen är arkiverad och går inte att delta i längre."))
+    return dialogue
+
+
+def participant_from_token(dialogue: Dialogue, token: str | None) -> Participant | None:
+    """The participant of this dialogue that the token belongs to, or None."""
+    if not token or len(token) > 200:
+        return None
+    participant = db.session.scalar(
+        select(Participant).where(
+            Participant.dialogue_id == dialogue.id, Participant.token_hash == hash_token(token)
+        )
+    )
+    if participant is not None and utcnow() - participant.last_seen_at > SEEN_EVERY:
+        participant.last_seen_at = utcnow()
+        db.session.commit()
+    return participant
+
+
+def visit(code: str | None, cookies) -> tuple[Dialogue, Participant | None]:
+    """A participant's page visit: the joinable dialogue and who they are, if they joined.
+
+    `cookies` is the request's cookies; only this dialogue's cookie is looked at.
+    """
+    dialogue = joinable_dialogue(code)
+    return dialogue, participant_from_token(dialogue, cookies.get(cookie_name(dialogue)))
+
+
+# --- joining and the profile ---------------------------------------------------------
+
+
+def profile_form_kwargs(dialogue: Dialogue) -> dict:
+    return {"organizations": dialogue.organizations}
+
+
+def _apply_profile(participant: Participant, dialogue: Dialogue, payload) -> None:
+    form = validated(ProfileForm, payload, **profile_form_kwargs(dialogue))
+    org_value = form.organization.data
+    participant.organization_id = None if org_value == NO_BOARD else int(org_value)
+    participant.role = Role(form.role.data)
+    if dialogue.participation_mode == ParticipationMode.NAMED and form.name.data:
+        participant.name = form.name.data
+        participant.name_flagged = contains_personal_number(form.name.data)
+    else:
+        participant.name = None
+        participant.name_flagged = False
+
+
+def join(dialogue: Dialogue, payload, existing_token: str | None = None) -> tuple[Participant, str]:
+    """Join `dialogue` with board, role and optional name; no account.
+
+    Returns the participant and the token for the phone's cookie. With a valid
+    `existing_token` the same participant is kept (and their profile updated).
+    """
+    if dialogue.status not in JOINABLE:
+        joinable_dialogue(dialogue.join_code)  # raises the right message
+    existing = participant_from_token(dialogue, existing_token)
+    if existing is not None:
+        return update_profile(existing, payload), existing_token
+    participant = Participant(dialogue_id=dialogue.id)
+    _apply_profile(participant, dialogue, payload)
+    for _attempt in range(3):
+        token = secrets.token_urlsafe(32)
+        participant.token_hash = hash_token(token)
+        db.session.add(participant)
+        try:
+            db.session.commit()
+        except IntegrityError:  # pragma: no cover - a 256-bit collision
+            db.session.rollback()
+            continue
+        return participant, token
+    raise Conflict(_("Det gick inte att gå med just nu. Försök igen."))  # pragma: no cover
+
+
+def update_profile(participant: Participant, payload) -> Participant:
+    """Change board, role and name; allowed until the meeting starts."""
+    dialogue = participant.dialogue
+    if dialogue.status != DialogueStatus.PUBLISHED:
+        raise Conflict(
+            _("Mötet har börjat, så nämnd, roll och namn kan inte ändras längre. "
+              "Säg till samordnaren om något blev fel.")
+        )
+    _apply_profile(participant, dialogue, payload)
+    db.session.commit()
+    return participant
+
+
+def can_change_profile(participant: Participant) -> bool:
+    return participant.dialogue.status == DialogueStatus.PUBLISHED
+
+
+def profile_values(participant: Participant) -> dict:
+    """The participant's profile as form data, to prefill the form."""
+    return {
+        "organization": str(participant.organization_id) if participant.organization_id
+        else NO_BOARD,
+        "role": participant.role.value,
+        "name": participant.name or "",
+    }
+
+
+# --- pseudonymous display names ------------------------------------------------------
+
+
+def _names(dialogue: Dialogue, rows) -> dict[int, str]:
+    """rows: (participant id, organization id, board short name, role, name, name_flagged)."""
+    counts: dict[tuple, int] = {}
+    for _pid, org_id, _short, role, _name, _flagged in rows:
+        counts[(org_id, role)] = counts.get((org_id, role), 0) + 1
+    named = dialogue.participation_mode == ParticipationMode.NAMED
+    result = {}
+    for pid, org_id, short, role, name, flagged in rows:
+        role = Role(role)
+        if org_id is None and role == Role.IVO:
+            group, pseudonym = "IVO", "IVO"
+        else:
+            group = short if org_id is not None else _("Övriga")
+            # A role that only one person of this board has would single them out.
+            if counts[(org_id, role)] > 1:
+                pseudonym = f"{group} · {role_label(role)}"
+            else:
+                pseudonym = group
+        if named and name and not flagged:
+            result[pid] = f"{name} · {group}"
+        else:
+            result[pid] = pseudonym
+    return result
+
+
+def _rows(dialogue_id: int):
+    return db.session.execute(
+        select(
+            Participant.id, Participant.organization_id, Organization.short_name,
+            Participant.role, Participant.name, Participant.name_flagged,
+        )
+        .outerjoin(Organization, Organization.id == Participant.organization_id)
+        .where(Participant.dialogue_id == dialogue_id)
+    ).all()
+
+
+def display_names(dialogue_id: int) -> dict[int, str]:
+    """Every participant's display name in a dialogue, with one query (for lists)."""
+    dialogue = db.session.get(Dialogue, dialogue_id)
+    if dialogue is None:
+        return {}
+    return _names(dialogue, _rows(dialogue_id))
+
+
+def display_name(participant: Participant) -> str:
+    """"Gnesta · Socialsekreterare", "Gnesta" where the role would single one person out,
+    "IVO" for IVO staff without a board; the name only in named dialogues and never a
+    flagged one."""
+    return display_names(participant.dialogue_id).get(participant.id, _("Deltagare"))
+
