@@ -207,6 +207,18 @@ def next_step(dialogue: Dialogue) -> tuple[DialogueStatus | None, str | None]:
     return to, _refusal(dialogue, to)
 
 
+def _commit_content_change(dialogue: Dialogue) -> None:
+    """Commit a change to reflections or agenda; once published, screens are told to refresh."""
+    from ..live import broadcast
+
+    if dialogue.status == DialogueStatus.DRAFT:
+        db.session.commit()
+        return
+    seq = broadcast.next_seq(dialogue.id)
+    db.session.commit()
+    broadcast.change(dialogue.id, seq, "content", {})
+
+
 def transition(actor, dialogue_id, to_status) -> Dialogue:
     """Move the dialogue to `to_status`, one step at a time; Conflict says why not."""
     dialogue = managed_dialogue(actor, dialogue_id)
@@ -232,9 +244,13 @@ def transition(actor, dialogue_id, to_status) -> Dialogue:
         # Archiving frees the code for another dialogue.
         details["join_code"] = dialogue.join_code
         dialogue.join_code = None
-    dialogue.seq = (dialogue.seq or 0) + 1
+    from ..live import broadcast
+
+    seq = broadcast.next_seq(dialogue.id)
     audit.record(action, dialogue=dialogue, user=actor, subject=dialogue, **details)
     db.session.commit()
+    # Phones, console and projector rebuild their view from a snapshot on a status change.
+    broadcast.change(dialogue.id, seq, "status", {"status": to.value})
     return dialogue
 
 
@@ -326,8 +342,7 @@ def create_reflection(actor, dialogue_id, payload) -> Reflection:
     if dialogue.status != DialogueStatus.DRAFT:
         audit.record("reflection.added", dialogue=dialogue, user=actor, subject=reflection,
                      after=_snapshot(reflection))
-        dialogue.seq = (dialogue.seq or 0) + 1
-    db.session.commit()
+    _commit_content_change(dialogue)
     return reflection
 
 
@@ -348,9 +363,7 @@ def update_reflection(actor, dialogue_id, reflection_id, payload) -> Reflection:
             before={name: before[name] for name in changed},
             after={name: after[name] for name in changed},
         )
-    if dialogue.status != DialogueStatus.DRAFT:
-        dialogue.seq = (dialogue.seq or 0) + 1
-    db.session.commit()
+    _commit_content_change(dialogue)
     return reflection
 
 
@@ -389,8 +402,7 @@ def move_reflection(actor, dialogue_id, reflection_id, direction) -> Reflection:
     reflection = _reflection(dialogue, reflection_id)
     _require_preparable(dialogue)
     _move(dialogue.reflections, reflection, direction)
-    dialogue.seq = (dialogue.seq or 0) + 1
-    db.session.commit()
+    _commit_content_change(dialogue)
     return reflection
 
 
@@ -425,8 +437,7 @@ def create_agenda_item(actor, dialogue_id, payload) -> AgendaItem:
                       position=max((i.position for i in dialogue.agenda_items), default=-1) + 1)
     _apply_agenda_item(dialogue, item, form)
     db.session.add(item)
-    dialogue.seq = (dialogue.seq or 0) + 1
-    db.session.commit()
+    _commit_content_change(dialogue)
     return item
 
 
@@ -436,8 +447,7 @@ def update_agenda_item(actor, dialogue_id, item_id, payload) -> AgendaItem:
     _require_preparable(dialogue)
     form = validated(AgendaItemForm, payload, **agenda_form_kwargs(dialogue))
     _apply_agenda_item(dialogue, item, form)
-    dialogue.seq = (dialogue.seq or 0) + 1
-    db.session.commit()
+    _commit_content_change(dialogue)
     return item
 
 
@@ -447,8 +457,7 @@ def delete_agenda_item(actor, dialogue_id, item_id) -> None:
     _require_preparable(dialogue)
     dialogue.agenda_items.remove(item)
     _renumber(dialogue.agenda_items)
-    dialogue.seq = (dialogue.seq or 0) + 1
-    db.session.commit()
+    _commit_content_change(dialogue)
 
 
 def move_agenda_item(actor, dialogue_id, item_id, direction) -> AgendaItem:
@@ -457,8 +466,7 @@ def move_agenda_item(actor, dialogue_id, item_id, direction) -> AgendaItem:
     item = _agenda_item(dialogue, item_id)
     _require_preparable(dialogue)
     _move(dialogue.agenda_items, item, direction)
-    dialogue.seq = (dialogue.seq or 0) + 1
-    db.session.commit()
+    _commit_content_change(dialogue)
     return item
 
 

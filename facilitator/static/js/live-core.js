@@ -60,6 +60,9 @@
     if (msg.seq <= this.seq) { return; }            // already part of the snapshot
     if (msg.seq !== this.seq + 1) { this.refresh(); return; }  // a gap: rebuild from the truth
     this.seq = msg.seq;
+    // A new status (live, closed, ...) or edited reflections and agenda change what every
+    // screen shows: take a snapshot.
+    if (msg.type === "status" || msg.type === "content") { this.refresh(); return; }
     this.options.onChange(msg);
   };
 
