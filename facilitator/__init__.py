@@ -32,12 +32,6 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from .core import i18n
 
     babel.init_app(app, locale_selector=i18n.select_locale)
-    socketio.init_app(
-        app,
-        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
-        max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
-    )
 
     from . import (
         accounts,
@@ -46,10 +40,13 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         core,
         demo,
         dialogues,
+        followups,
         live,
+        minutes,
         models,
         organizations,
         participants,
+        retention,
     )
 
     del models  # imported for its side effect: the whole schema is known
@@ -61,7 +58,21 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     contributions.init_app(app)
     api.init_app(app)
     live.init_app(app)
+    followups.init_app(app)
+    minutes.init_app(app)
+    retention.init_app(app)
     demo.init_app(app)
+    # Last, after every feature imported its socket handlers: handlers registered before
+    # the first init_app are kept by the extension and given to every app's server (tests
+    # build many apps); registered after it, only the first app would have them.
+    socketio.server_options.pop("client_manager", None)  # an earlier app's queue must not stick
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        channel=app.config["SOCKETIO_CHANNEL"],
+        max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
+    )
     return app
 
 

@@ -27,6 +27,8 @@ class User(db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     #: A deactivated facilitator cannot log in; their history stays.
     active: Mapped[bool] = mapped_column(default=True)
+    #: Set for a board's staff account: it sees only that board's follow-up items.
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     sessions: Mapped[list["LoginSession"]] = relationship(back_populates="user")

@@ -20,6 +20,10 @@ def room_facilitators(dialogue_id: int) -> str:
     return f"d{dialogue_id}:fac"
 
 
+def room_projector(dialogue_id: int) -> str:
+    return f"d{dialogue_id}:projector"
+
+
 def room_participant(participant_id: int) -> str:
     return f"p{participant_id}"
 
@@ -53,9 +57,17 @@ def to_participant(participant_id: int, kind: str, data: dict) -> None:
 
 def end_login_sockets(token: str) -> None:
     """Tell every socket of an ended login, on any process, and drop the local ones."""
-    room = login_room(token)
-    # Through the message queue this reaches sockets held by other processes too;
-    # they are also refused at their next event, because the login is ended in the database.
+    end_room(login_room(token))
+
+
+def end_projector_sockets(dialogue_id: int) -> None:
+    """A new projector link locks the old one out: its open screens stop receiving too."""
+    end_room(room_projector(dialogue_id))
+
+
+def end_room(room: str) -> None:
+    # Through the message queue this reaches sockets held by other processes too; they are
+    # also refused at their next event, because what let them in has ended in the database.
     socketio.emit("session_ended", {}, to=room, namespace=NAMESPACE)
     server = socketio.server
     if server is None:

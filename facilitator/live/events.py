@@ -14,19 +14,18 @@ from flask_socketio import join_room
 from ..errors import DomainError
 from ..extensions import db, socketio
 from . import actors, services, tallies
-from .broadcast import login_room, room_all, room_facilitators, room_participant
+from .broadcast import login_room, room_all, room_facilitators, room_participant, room_projector
 
 ACTOR_KEY = "live_actor"
 
 
 def _as_int(value) -> int | None:
-    if isinstance(value, bool):
+    """A positive id that fits the database's integer columns, or None."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.isdigit() and len(value) < 12:
-        return int(value)
-    return None
+    return value if 0 < value < 2**31 else None
 
 
 @socketio.on("connect")
@@ -37,37 +36,37 @@ def on_connect(auth=None):
     dialogue_id = _as_int(auth.get("dialogue"))
     role = auth.get("as")
     try:
-        if current_user.is_authenticated and current_user.login_session is not None:
+        logged_in = current_user.is_authenticated and current_user.login_session is not None
+        if logged_in:
+            # Every socket of a login hears `session_ended`, whatever screen it serves.
             join_room(login_room(current_user.login_session.token))
             join_room(f"user:{current_user.id}")
-            if dialogue_id is None or role not in (None, "facilitator"):
-                return True
-            actor = actors.Actor(actors.FACILITATOR, dialogue_id, user=current_user)
-            actors.require_facilitator(actor)
-            session[ACTOR_KEY] = actors.describe(actor)
-            join_room(room_all(dialogue_id))
-            join_room(room_facilitators(dialogue_id))
-        elif role == "projector":
+        participant = None
+        if role is None and dialogue_id is not None:
+            participant = _participant(dialogue_id)
+        if role == "projector":
+            # The facilitator's own laptop often drives the projector: a login does not matter.
             token = auth.get("token") if isinstance(auth.get("token"), str) else None
             dialogue = services.projector_dialogue(token)
             session[ACTOR_KEY] = {"kind": actors.PROJECTOR, "dialogue_id": dialogue.id,
                                   "projector_hash": actors.token_hash(token)}
             join_room(room_all(dialogue.id))
-        elif dialogue_id is not None:
-            from ..dialogues.models import Dialogue
-            from ..participants.services import cookie_name, participant_from_token
-
-            dialogue = db.session.get(Dialogue, dialogue_id)
-            if dialogue is None:
-                return False
-            participant = participant_from_token(dialogue, request.cookies.get(
-                cookie_name(dialogue)))
-            if participant is None:
-                return False
-            actor = actors.Actor(actors.PARTICIPANT, dialogue.id, participant=participant)
+            join_room(room_projector(dialogue.id))
+        elif participant is not None:
+            # The phone view (no `as`): the dialogue's participant cookie decides, so a
+            # facilitator trying the phone view in their own browser gets the phone's data.
+            actor = actors.Actor(actors.PARTICIPANT, dialogue_id, participant=participant)
             session[ACTOR_KEY] = actors.describe(actor)
-            join_room(room_all(dialogue.id))
+            join_room(room_all(dialogue_id))
             join_room(room_participant(participant.id))
+        elif logged_in and role in (None, "facilitator"):
+            if dialogue_id is None:
+                return True  # a login-only socket, for `session_ended`
+            actor = actors.Actor(actors.FACILITATOR, dialogue_id, user=current_user)
+            actors.require_facilitator(actor)
+            session[ACTOR_KEY] = actors.describe(actor)
+            join_room(room_all(dialogue_id))
+            join_room(room_facilitators(dialogue_id))
         else:
             return False
     except DomainError:
@@ -76,6 +75,17 @@ def on_connect(auth=None):
         db.session.remove()
     tallies.start(current_app._get_current_object())
     return True
+
+
+def _participant(dialogue_id: int):
+    """The participant the request's cookie for this dialogue belongs to, or None."""
+    from ..dialogues.models import Dialogue
+    from ..participants.services import cookie_name, participant_from_token
+
+    dialogue = db.session.get(Dialogue, dialogue_id)
+    if dialogue is None:
+        return None
+    return participant_from_token(dialogue, request.cookies.get(cookie_name(dialogue)))
 
 
 def event(name: str):
@@ -90,7 +100,7 @@ def event(name: str):
                 return {"ok": True, **(result or {})}
             except DomainError as error:
                 db.session.rollback()
-                return {"ok": False, **error.as_dict()}
+                return {"ok": False, **_plain(error.as_dict())}
             except Exception:
                 db.session.rollback()
                 current_app.logger.exception("socket event %s failed", name)
@@ -105,6 +115,18 @@ def event(name: str):
     return decorate
 
 
+def _plain(value):
+    """Error bodies as plain JSON: form messages are lazy strings, which Socket.IO's JSON
+    encoder cannot write (the acknowledgement would never leave the server)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
 def _mapping(payload) -> dict:
     if not isinstance(payload, dict):
         from ..errors import ValidationFailed
@@ -117,7 +139,8 @@ def _mapping(payload) -> dict:
 def on_snapshot(actor, payload):
     from . import ratelimits
 
-    ratelimits.check("snapshot", actor.key)
+    if actor.kind == actors.PARTICIPANT:  # consoles and projectors resync as often as needed
+        ratelimits.check("snapshot", actor.key)
     return {"snapshot": services.snapshot(actor)}
 
 

@@ -1,38 +1,51 @@
 """Socket payloads are validated by forms, like every other input."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, Form, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import BooleanField, Form, IntegerField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..contributions.models import StanceValue
 
+#: Ids fit a 32-bit integer column; larger numbers are refused before they reach the database.
+ID_RANGE = NumberRange(min=1, max=2**31 - 1)
+
+
+class DefaultTrueField(BooleanField):
+    """A boolean that stays true when the payload leaves it out (WTForms would make it false)."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            super().process_formdata(valuelist)
+
 
 class VoteForm(Form):
-    question_id = IntegerField(validators=[InputRequired()])
+    question_id = IntegerField(validators=[InputRequired(), ID_RANGE])
     on = BooleanField()
 
 
 class StanceForm(Form):
-    reflection_id = IntegerField(validators=[InputRequired()])
-    value = SelectField(choices=[(v.value, v.value) for v in StanceValue],
+    reflection_id = IntegerField(validators=[InputRequired(), ID_RANGE])
+    value = SelectField(choices=[SelectChoice(v.value, v.value) for v in StanceValue],
                         validators=[InputRequired()])
 
 
 class ModerateForm(Form):
     action = SelectField(
-        choices=[(a, a) for a in ("approve", "hide", "answer", "unanswer", "pin", "unpin",
-                                  "merge", "edit")],
+        choices=[SelectChoice(a, a) for a in ("approve", "hide", "answer", "unanswer", "pin",
+                                              "unpin", "merge", "edit")],
         validators=[InputRequired()],
     )
-    id = IntegerField(validators=[InputRequired()])
-    into_id = IntegerField(validators=[Optional()])
+    id = IntegerField(validators=[InputRequired(), ID_RANGE])
+    into_id = IntegerField(validators=[Optional(), ID_RANGE])
     text = StringField(_l("Text"), validators=[Optional(), Length(max=2000)])
 
 
 class AgendaForm(Form):
-    action = SelectField(choices=[(a, a) for a in ("start", "next", "previous", "goto")],
-                         validators=[InputRequired()])
-    item_id = IntegerField(validators=[Optional()])
+    action = SelectField(
+        choices=[SelectChoice(a, a) for a in ("start", "next", "previous", "goto")],
+        validators=[InputRequired()],
+    )
+    item_id = IntegerField(validators=[Optional(), ID_RANGE])
 
 
 class IntakeForm(Form):
@@ -40,10 +53,10 @@ class IntakeForm(Form):
 
 
 class PollForm(Form):
-    action = SelectField(choices=[("open", "open"), ("close", "close")],
+    action = SelectField(choices=[SelectChoice("open", "open"), SelectChoice("close", "close")],
                          validators=[InputRequired()])
-    reflection_id = IntegerField(validators=[Optional()])
-    results_live = BooleanField(default=True)
+    reflection_id = IntegerField(validators=[Optional(), ID_RANGE])
+    results_live = DefaultTrueField(default=True)
 
 
 class ClientIdForm(Form):

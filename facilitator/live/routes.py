@@ -37,6 +37,13 @@ def projector_link(dialogue_id: int):
     return redirect(url_for("live.console", dialogue_id=dialogue_id, projektor=url))
 
 
+@bp.get("/dialoger/<int:dialogue_id>/logg")
+@login_required
+def audit(dialogue_id: int):
+    log = services.audit_log(Actor(FACILITATOR, dialogue_id, user=current_user))
+    return render_template("live/audit.html", **log)
+
+
 @bp.get("/projektor/<token>")
 def projector(token: str):
     try:
@@ -44,7 +51,8 @@ def projector(token: str):
     except DomainError as error:
         return render_template("live/projector_gone.html", message=error.message), 404
     join_url = _join_url(dialogue)
-    qr = segno.make(join_url, error="m").svg_inline(scale=6, border=2, dark="#1c2430") \
+    qr = segno.make(join_url, error="m").svg_inline(scale=6, border=2, dark="#1c2430",
+                                                     omitsize=True) \
         if join_url else ""
     return render_template("live/projector.html", dialogue=dialogue, token=token,
                            join_url=join_url, qr_svg=qr)

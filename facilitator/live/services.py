@@ -136,6 +136,7 @@ def snapshot(actor: Actor) -> dict:
         "questions": _public_contributions(dialogue.id, names),
         "poll": _poll_view(poll),
         "tallies": [],
+        "followups": _followups(dialogue.id),
     }
     reflection_ids = [r.id for r in dialogue.reflections]
     for reflection_id in reflection_ids:
@@ -179,6 +180,13 @@ def snapshot(actor: Actor) -> dict:
             .where(Participant.dialogue_id == dialogue.id)
         )
     return data
+
+
+def _followups(dialogue_id: int) -> list[dict]:
+    """The agreed follow-up items (agreed or later), compact; `change` type "followup" updates."""
+    from ..followups.services import public_items
+
+    return public_items(dialogue_id)
 
 
 def _board_filter(dialogue: Dialogue, tally: dict, actor: Actor) -> dict:
@@ -425,12 +433,8 @@ def agenda(actor: Actor, payload) -> dict:
     action = form.action.data
     if action == "start":
         if dialogue.status == DialogueStatus.PUBLISHED:
+            # The transition takes a sequence number of its own and tells the room ("status").
             dialogue = dialogues.transition(actor.user, dialogue.id, DialogueStatus.LIVE)
-            # The transition took a sequence number of its own: the room hears of it, so the
-            # next change is exactly one ahead and no phone needs a fresh snapshot.
-            meeting = db.session.get(Meeting, dialogue.id)
-            broadcast.change(dialogue.id, dialogue.seq, "agenda", _agenda_view(
-                dialogue, meeting.current_agenda_item_id if meeting else None))
         elif dialogue.status != DialogueStatus.LIVE:
             raise Conflict(_("Mötet kan bara startas när dialogen är publicerad."))
     elif dialogue.status != DialogueStatus.LIVE:
@@ -560,6 +564,7 @@ def new_projector_link(actor: Actor) -> str:
     meeting.projector_token_hash = token_hash(token)
     audit.record("projector.link", dialogue=dialogue, user=actor.user)
     db.session.commit()
+    broadcast.end_projector_sockets(dialogue.id)
     return token
 
 

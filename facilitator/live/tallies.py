@@ -2,8 +2,9 @@
 one query per meeting and flush, never one per phone."""
 
 import threading
+import weakref
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from ..extensions import db, socketio
@@ -13,9 +14,27 @@ from .broadcast import NAMESPACE, room_all, room_facilitators
 INTERVAL = 0.25
 
 _lock = threading.Lock()
-_dirty_votes: dict[int, set[int]] = {}
-_dirty_stances: dict[int, set[int]] = {}
-_started = False
+
+
+class _Dirty:
+    """What changed since the last flush, per app: one app per process in production, but
+    tests build many, and one app's flusher must not take (or send) another's counts."""
+
+    def __init__(self):
+        self.votes: dict[int, set[int]] = {}
+        self.stances: dict[int, set[int]] = {}
+        self.started = False
+
+
+_state: "weakref.WeakKeyDictionary[Flask, _Dirty]" = weakref.WeakKeyDictionary()
+
+
+def _dirty(app: Flask | None = None) -> _Dirty:
+    app = app or current_app._get_current_object()
+    state = _state.get(app)
+    if state is None:
+        state = _state[app] = _Dirty()
+    return state
 
 
 def vote_counts(question_ids) -> dict[int, int]:
@@ -62,12 +81,12 @@ def stance_tally(dialogue_id: int, reflection_id: int, phase: str) -> dict:
 
 def mark_votes(dialogue_id: int, question_id: int) -> None:
     with _lock:
-        _dirty_votes.setdefault(dialogue_id, set()).add(question_id)
+        _dirty().votes.setdefault(dialogue_id, set()).add(question_id)
 
 
 def mark_stances(dialogue_id: int, reflection_id: int) -> None:
     with _lock:
-        _dirty_stances.setdefault(dialogue_id, set()).add(reflection_id)
+        _dirty().stances.setdefault(dialogue_id, set()).add(reflection_id)
 
 
 def flush() -> None:
@@ -75,10 +94,11 @@ def flush() -> None:
     from .services import stances_visible_to_room
 
     with _lock:
-        votes = {d: ids for d, ids in _dirty_votes.items() if ids}
-        stances = {d: ids for d, ids in _dirty_stances.items() if ids}
-        _dirty_votes.clear()
-        _dirty_stances.clear()
+        dirty = _dirty()
+        votes = {d: ids for d, ids in dirty.votes.items() if ids}
+        stances = {d: ids for d, ids in dirty.stances.items() if ids}
+        dirty.votes.clear()
+        dirty.stances.clear()
     for dialogue_id, ids in votes.items():
         counts = vote_counts(ids)
         socketio.emit("tally", {"votes": {str(k): v for k, v in counts.items()}},
@@ -93,20 +113,25 @@ def flush() -> None:
 
 
 def start(app: Flask) -> None:
-    """Start the flusher once per process (gevent greenlet or thread)."""
-    global _started
+    """Start the flusher once per app, so once per process (gevent greenlet or thread)."""
     with _lock:
-        if _started or app.config.get("LIVE_TALLY_MANUAL"):
+        dirty = _dirty(app)
+        if dirty.started or app.config.get("LIVE_TALLY_MANUAL"):
             return
-        _started = True
+        dirty.started = True
+    app_ref = weakref.ref(app)  # an app that is gone (tests) ends its flusher
 
     def loop():
         while True:
             socketio.sleep(INTERVAL)
+            app = app_ref()
+            if app is None:
+                return
             try:
                 with app.app_context():
                     flush()
             except Exception:  # keep flushing; one bad round must not stop the meeting
                 app.logger.exception("tally flush failed")
+            del app
 
     socketio.start_background_task(loop)

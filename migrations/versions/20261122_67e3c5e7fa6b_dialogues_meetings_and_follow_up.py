@@ -1,8 +1,8 @@
-"""dialogues participants contributions
+"""dialogues, meetings and follow-up
 
-Revision ID: d0fabf9da99b
+Revision ID: 67e3c5e7fa6b
 Revises: c4dfdae6dae6
-Create Date: 2026-11-22 19:30:32.188787
+Create Date: 2026-11-22 20:00:05.125965
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'd0fabf9da99b'
+revision = '67e3c5e7fa6b'
 down_revision = 'c4dfdae6dae6'
 branch_labels = None
 depends_on = None
@@ -97,6 +97,51 @@ def upgrade():
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_dialogue_organizations_organization_id_organizations')),
     sa.PrimaryKeyConstraint('dialogue_id', 'organization_id', name=op.f('pk_dialogue_organizations'))
     )
+    op.create_table('followup_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dialogue_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=True),
+    sa.Column('responsible_role', sa.String(length=120), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=True),
+    sa.Column('agreement', sa.Enum('shared', 'different', name='agreement', native_enum=False, length=20), nullable=False),
+    sa.Column('ivo_position', sa.Text(), nullable=False),
+    sa.Column('board_position', sa.Text(), nullable=False),
+    sa.Column('source_kind', sa.Enum('reflection', 'question', 'disagreement', name='sourcekind', native_enum=False, length=20), nullable=True),
+    sa.Column('source_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.Enum('proposed', 'agreed', 'in_progress', 'done', 'not_done', name='followupstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('status_reason', sa.Text(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_followup_items_created_by_id_users')),
+    sa.ForeignKeyConstraint(['dialogue_id'], ['dialogues.id'], name=op.f('fk_followup_items_dialogue_id_dialogues'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_followup_items_organization_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_followup_items'))
+    )
+    with op.batch_alter_table('followup_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_followup_items_dialogue_id'), ['dialogue_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_followup_items_organization_id'), ['organization_id'], unique=False)
+
+    op.create_table('minutes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dialogue_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('draft', 'final', name='minutesstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('content', sa.JSON(), nullable=False),
+    sa.Column('note', sa.String(length=500), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('finalized_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_minutes_created_by_id_users')),
+    sa.ForeignKeyConstraint(['dialogue_id'], ['dialogues.id'], name=op.f('fk_minutes_dialogue_id_dialogues'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_minutes')),
+    sa.UniqueConstraint('dialogue_id', 'version', name=op.f('uq_minutes_dialogue_id'))
+    )
+    with op.batch_alter_table('minutes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_minutes_dialogue_id'), ['dialogue_id'], unique=False)
+
     op.create_table('participants',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dialogue_id', sa.Integer(), nullable=False),
@@ -115,6 +160,17 @@ def upgrade():
     with op.batch_alter_table('participants', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_participants_dialogue_id'), ['dialogue_id'], unique=False)
 
+    op.create_table('purge_log',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dialogue_id', sa.Integer(), nullable=False),
+    sa.Column('counts', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['dialogue_id'], ['dialogues.id'], name=op.f('fk_purge_log_dialogue_id_dialogues')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_purge_log'))
+    )
+    with op.batch_alter_table('purge_log', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_purge_log_dialogue_id'), ['dialogue_id'], unique=False)
+
     op.create_table('reflections',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dialogue_id', sa.Integer(), nullable=False),
@@ -132,6 +188,25 @@ def upgrade():
     )
     with op.batch_alter_table('reflections', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reflections_dialogue_id'), ['dialogue_id'], unique=False)
+
+    op.create_table('review_links',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dialogue_id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('last_used_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_review_links_created_by_id_users')),
+    sa.ForeignKeyConstraint(['dialogue_id'], ['dialogues.id'], name=op.f('fk_review_links_dialogue_id_dialogues'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_review_links_organization_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_links')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_review_links_token_hash'))
+    )
+    with op.batch_alter_table('review_links', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_links_dialogue_id'), ['dialogue_id'], unique=False)
 
     op.create_table('agenda_item_reflections',
     sa.Column('agenda_item_id', sa.Integer(), nullable=False),
@@ -188,6 +263,61 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_contributions_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_contributions_dialogue_id'), ['dialogue_id'], unique=False)
 
+    op.create_table('followup_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('from_status', sa.String(length=20), nullable=True),
+    sa.Column('to_status', sa.String(length=20), nullable=True),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('changes', sa.JSON(), nullable=False),
+    sa.Column('actor_user_id', sa.Integer(), nullable=True),
+    sa.Column('review_link_id', sa.Integer(), nullable=True),
+    sa.Column('by_ivo', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_user_id'], ['users.id'], name=op.f('fk_followup_events_actor_user_id_users')),
+    sa.ForeignKeyConstraint(['item_id'], ['followup_items.id'], name=op.f('fk_followup_events_item_id_followup_items'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['review_link_id'], ['review_links.id'], name=op.f('fk_followup_events_review_link_id_review_links')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_followup_events'))
+    )
+    with op.batch_alter_table('followup_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_followup_events_item_id'), ['item_id'], unique=False)
+
+    op.create_table('item_timings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('agenda_item_id', sa.Integer(), nullable=False),
+    sa.Column('started_at', sa.DateTime(), nullable=False),
+    sa.Column('ended_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['agenda_item_id'], ['agenda_items.id'], name=op.f('fk_item_timings_agenda_item_id_agenda_items'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_item_timings'))
+    )
+    with op.batch_alter_table('item_timings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_item_timings_agenda_item_id'), ['agenda_item_id'], unique=False)
+
+    op.create_table('meetings',
+    sa.Column('dialogue_id', sa.Integer(), nullable=False),
+    sa.Column('current_agenda_item_id', sa.Integer(), nullable=True),
+    sa.Column('intake_open', sa.Boolean(), nullable=False),
+    sa.Column('projector_token_hash', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['current_agenda_item_id'], ['agenda_items.id'], name=op.f('fk_meetings_current_agenda_item_id_agenda_items')),
+    sa.ForeignKeyConstraint(['dialogue_id'], ['dialogues.id'], name=op.f('fk_meetings_dialogue_id_dialogues'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('dialogue_id', name=op.f('pk_meetings')),
+    sa.UniqueConstraint('projector_token_hash', name=op.f('uq_meetings_projector_token_hash'))
+    )
+    op.create_table('polls',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dialogue_id', sa.Integer(), nullable=False),
+    sa.Column('reflection_id', sa.Integer(), nullable=False),
+    sa.Column('results_live', sa.Boolean(), nullable=False),
+    sa.Column('opened_at', sa.DateTime(), nullable=False),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['dialogue_id'], ['dialogues.id'], name=op.f('fk_polls_dialogue_id_dialogues'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reflection_id'], ['reflections.id'], name=op.f('fk_polls_reflection_id_reflections'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_polls'))
+    )
+    with op.batch_alter_table('polls', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_polls_dialogue_id'), ['dialogue_id'], unique=False)
+
     op.create_table('reflection_organizations',
     sa.Column('reflection_id', sa.Integer(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
@@ -213,6 +343,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_stances_dialogue_id'), ['dialogue_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_stances_reflection_id'), ['reflection_id'], unique=False)
 
+    op.create_table('evidence',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('url', sa.String(length=1000), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('stored_name', sa.String(length=80), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['followup_events.id'], name=op.f('fk_evidence_event_id_followup_events')),
+    sa.ForeignKeyConstraint(['item_id'], ['followup_items.id'], name=op.f('fk_evidence_item_id_followup_items'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_evidence'))
+    )
+    with op.batch_alter_table('evidence', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_evidence_item_id'), ['item_id'], unique=False)
+
     op.create_table('votes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contribution_id', sa.Integer(), nullable=False),
@@ -226,21 +374,46 @@ def upgrade():
     with op.batch_alter_table('votes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_votes_contribution_id'), ['contribution_id'], unique=False)
 
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('organization_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_users_organization_id_organizations'), 'organizations', ['organization_id'], ['id'])
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_users_organization_id_organizations'), type_='foreignkey')
+        batch_op.drop_column('organization_id')
+
     with op.batch_alter_table('votes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_votes_contribution_id'))
 
     op.drop_table('votes')
+    with op.batch_alter_table('evidence', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_evidence_item_id'))
+
+    op.drop_table('evidence')
     with op.batch_alter_table('stances', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_stances_reflection_id'))
         batch_op.drop_index(batch_op.f('ix_stances_dialogue_id'))
 
     op.drop_table('stances')
     op.drop_table('reflection_organizations')
+    with op.batch_alter_table('polls', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_polls_dialogue_id'))
+
+    op.drop_table('polls')
+    op.drop_table('meetings')
+    with op.batch_alter_table('item_timings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_item_timings_agenda_item_id'))
+
+    op.drop_table('item_timings')
+    with op.batch_alter_table('followup_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_followup_events_item_id'))
+
+    op.drop_table('followup_events')
     with op.batch_alter_table('contributions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contributions_dialogue_id'))
         batch_op.drop_index(batch_op.f('ix_contributions_created_at'))
@@ -252,14 +425,31 @@ def downgrade():
 
     op.drop_table('audit_entries')
     op.drop_table('agenda_item_reflections')
+    with op.batch_alter_table('review_links', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_review_links_dialogue_id'))
+
+    op.drop_table('review_links')
     with op.batch_alter_table('reflections', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reflections_dialogue_id'))
 
     op.drop_table('reflections')
+    with op.batch_alter_table('purge_log', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_purge_log_dialogue_id'))
+
+    op.drop_table('purge_log')
     with op.batch_alter_table('participants', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_participants_dialogue_id'))
 
     op.drop_table('participants')
+    with op.batch_alter_table('minutes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_minutes_dialogue_id'))
+
+    op.drop_table('minutes')
+    with op.batch_alter_table('followup_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_followup_items_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_followup_items_dialogue_id'))
+
+    op.drop_table('followup_items')
     op.drop_table('dialogue_organizations')
     op.drop_table('dialogue_facilitators')
     with op.batch_alter_table('agenda_items', schema=None) as batch_op:

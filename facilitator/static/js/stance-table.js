@@ -1,0 +1,136 @@
+// Återföring: a stance spread (samsyn) as an accessible bar chart: a table with a row per
+// group (role or board), a column per answer, the count and share as text, and a bar whose
+// width comes from a class (w-0 … w-100 in steps of 5; the CSP allows no inline styles).
+// Updates change text nodes and classes in place, so a projector does not flicker.
+(function (global) {
+  "use strict";
+
+  var VALUES = ["agree", "partly", "disagree", "unknown"];
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+
+  function setText(node, text) {
+    if (node.textContent !== text) { node.textContent = text; }
+  }
+
+  function widthClass(share) {
+    var step = Math.max(0, Math.min(100, Math.round(share * 20) * 5));
+    return "w-" + step;
+  }
+
+  function sum(counts) {
+    var n = 0;
+    VALUES.forEach(function (v) { n += counts[v] || 0; });
+    return n;
+  }
+
+  // container: an element to fill; opts: {caption, groupHeading, labels: {agree: …},
+  // countHeading, totalLabel, order: function(keys) -> keys, labelFor: function(key) -> text}
+  function StanceTable(container, opts) {
+    this.opts = opts;
+    this.rows = {};
+    var table = el("table", "stance-table");
+    var caption = el("caption", null, opts.caption);
+    table.appendChild(caption);
+    var thead = el("thead");
+    var tr = el("tr");
+    var th = el("th", null, opts.groupHeading);
+    th.scope = "col";
+    tr.appendChild(th);
+    VALUES.forEach(function (v) {
+      var h = el("th", "stance-col stance-" + v, opts.labels[v]);
+      h.scope = "col";
+      tr.appendChild(h);
+    });
+    var hc = el("th", "stance-count", opts.countHeading);
+    hc.scope = "col";
+    tr.appendChild(hc);
+    thead.appendChild(tr);
+    table.appendChild(thead);
+    this.tbody = el("tbody");
+    table.appendChild(this.tbody);
+    this.tfoot = el("tfoot");
+    table.appendChild(this.tfoot);
+    this.totalRow = this._row(opts.totalLabel);
+    this.tfoot.appendChild(this.totalRow.tr);
+    container.textContent = "";
+    container.appendChild(table);
+    this.table = table;
+  }
+
+  StanceTable.prototype._row = function (label) {
+    var tr = el("tr");
+    var th = el("th", null, label);
+    th.scope = "row";
+    tr.appendChild(th);
+    var cells = {};
+    VALUES.forEach(function (v) {
+      var td = el("td", "stance-cell");
+      var num = el("span", "stance-num", "0");
+      var share = el("span", "stance-share", "(0\u00a0%)");
+      var bar = el("span", "bar");
+      bar.setAttribute("aria-hidden", "true");
+      var fill = el("span", "bar-fill fill-" + v + " w-0");
+      bar.appendChild(fill);
+      td.appendChild(num);
+      td.appendChild(document.createTextNode(" "));
+      td.appendChild(share);
+      td.appendChild(bar);
+      tr.appendChild(td);
+      cells[v] = { num: num, share: share, fill: fill, width: "w-0" };
+    });
+    var count = el("td", "stance-count", "0");
+    tr.appendChild(count);
+    return { tr: tr, th: th, cells: cells, count: count };
+  };
+
+  StanceTable.prototype._fill = function (row, counts) {
+    var total = sum(counts);
+    VALUES.forEach(function (v) {
+      var c = row.cells[v];
+      var n = counts[v] || 0;
+      var share = total ? n / total : 0;
+      setText(c.num, String(n));
+      setText(c.share, "(" + Math.round(share * 100) + "\u00a0%)");
+      var w = widthClass(share);
+      if (w !== c.width) {
+        c.fill.classList.remove(c.width);
+        c.fill.classList.add(w);
+        c.width = w;
+      }
+    });
+    setText(row.count, String(total));
+  };
+
+  // groups: {key: {agree: n, …}}; total: {agree: n, …}
+  StanceTable.prototype.update = function (groups, total) {
+    var self = this;
+    var keys = Object.keys(groups || {});
+    keys = this.opts.order ? this.opts.order(keys) : keys.sort();
+    keys.forEach(function (key, index) {
+      var row = self.rows[key];
+      if (!row) {
+        row = self._row(self.opts.labelFor ? self.opts.labelFor(key) : key);
+        self.rows[key] = row;
+      }
+      self._fill(row, groups[key]);
+      if (self.tbody.children[index] !== row.tr) {
+        self.tbody.insertBefore(row.tr, self.tbody.children[index] || null);
+      }
+    });
+    Object.keys(this.rows).forEach(function (key) {
+      if (keys.indexOf(key) < 0) {
+        self.tbody.removeChild(self.rows[key].tr);
+        delete self.rows[key];
+      }
+    });
+    this._fill(this.totalRow, total || {});
+  };
+
+  global.AterforingStanceTable = { StanceTable: StanceTable, VALUES: VALUES, widthClass: widthClass };
+})(window);
