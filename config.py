@@ -28,6 +28,8 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 5000)
     #: Redis URL that joins several server processes, e.g. redis://127.0.0.1:6379/0.
     SOCKETIO_MESSAGE_QUEUE = _env("SOCKETIO_MESSAGE_QUEUE")
+    #: Redis channel of the message queue; servers that share one must use the same.
+    SOCKETIO_CHANNEL = _env("SOCKETIO_CHANNEL", "flask-socketio")
     SOCKETIO_ASYNC_MODE = _env("SOCKETIO_ASYNC_MODE", "gevent")
     #: Largest Socket.IO message accepted, in bytes.
     SOCKETIO_MAX_MESSAGE_BYTES = 64 * 1024
@@ -35,6 +37,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     #: Failed logins allowed per client address.
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute;20 per hour")
+    #: Wrong join codes allowed per client address (right codes are never counted).
+    JOIN_CODE_RATE_LIMIT = _env("JOIN_CODE_RATE_LIMIT", "10 per minute")
 
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
@@ -48,8 +52,21 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
 
+    #: Days after a dialogue closes before `flask retention purge` removes its personal data.
+    RETENTION_DAYS = _env_int("RETENTION_DAYS", 365)
+
     #: Where people report accessibility problems (shown on the statement page).
     ACCESSIBILITY_CONTACT = _env("ACCESSIBILITY_CONTACT", "tillganglighet@ivo.se")
+
+    #: Outgoing mail (follow-up reminders). Unset MAIL_SERVER: mails are written to the log.
+    MAIL_SERVER = _env("MAIL_SERVER")
+    MAIL_PORT = _env_int("MAIL_PORT", 587)
+    MAIL_USERNAME = _env("MAIL_USERNAME")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env("MAIL_USE_TLS", "1") not in ("0", "false", "False", "no")
+    MAIL_FROM = _env("MAIL_FROM", "noreply@ivo.se")
+    #: Where evidence files for follow-up items are stored (default instance/uploads).
+    UPLOAD_FOLDER = _env("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
 
 
 class DevelopmentConfig(Config):

@@ -1,7 +1,9 @@
-"""minutes."""
+"""Closing a dialogue and its minutes (protokoll): versions, fastställande, exports."""
 
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import models  # noqa: F401
+    from . import models, routes  # noqa: F401
+
+    app.register_blueprint(routes.bp)
