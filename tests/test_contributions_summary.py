@@ -80,7 +80,7 @@ def test_summary_counts_stances_by_role_and_by_board(app, client, auth, make_use
     # disagreement (listed first).
     talk = html.split('id="talk-h"', 1)[1].split("</section>", 1)[0]
     assert talk.index(second.title) < talk.index(first.title)
-    assert "3 av 5 håller inte med eller delvis" in talk
+    assert "3 av 5 håller inte med eller bara delvis" in talk
     assert "Vi tvekar inte att inleda utredningar." in second_part
     assert "Kan innehålla personnummer – visas bara för samordnare" in first_part
     assert "Allmän fråga" in html

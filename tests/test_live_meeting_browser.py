@@ -165,7 +165,7 @@ def test_a_live_meeting_on_every_screen(live_server, browser, page):
         console.get_by_role("button", name="Starta mötet").click()
         expect(console.locator("#c-current-title")).to_have_text("Förhandsbedömningarna",
                                                                  timeout=TIMEOUT)
-        expect(console.locator("#c-status-text")).to_have_text("Pågår")
+        expect(console.locator("#c-status-text")).to_have_text("Pågående möte")
         expect(projector.locator("#pj-item")).to_have_text("Förhandsbedömningarna",
                                                            timeout=TIMEOUT)
         expect(projector.locator(".pj-reflection-title")).to_have_text(

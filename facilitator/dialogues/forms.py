@@ -41,7 +41,7 @@ KIND_LABELS = {
 STATUS_LABELS = {
     DialogueStatus.DRAFT: _l("Utkast"),
     DialogueStatus.PUBLISHED: _l("Publicerad"),
-    DialogueStatus.LIVE: _l("Pågår"),
+    DialogueStatus.LIVE: _l("Pågående möte"),
     DialogueStatus.CLOSED: _l("Avslutad"),
     DialogueStatus.ARCHIVED: _l("Arkiverad"),
 }

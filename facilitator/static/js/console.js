@@ -239,7 +239,7 @@
     box.hidden = false;
     var r = state.reflections[id];
     setText($("c-results-h"), fmt(T.results_for, { title: r ? r.title : "" }));
-    setText($("c-results-n"), tally.n ? fmt(T.answers, { n: tally.n }) : T.no_answers);
+    setText($("c-results-n"), tally.n ? fmt(tally.n === 1 ? T.answers_one : T.answers, { n: tally.n }) : T.no_answers);
     if (!tables) {
       var ST = window.AterforingStanceTable.StanceTable;
       tables = {
@@ -318,7 +318,7 @@
     var who = [item.by, timeOf(item.at)].filter(Boolean).join(" · ");
     meta.appendChild(el("span", "muted", who));
     if (item.kind === "question" && item.status === "approved") {
-      meta.appendChild(el("span", "queue-votes", fmt(T.votes, { n: item.votes || 0 })));
+      meta.appendChild(el("span", "queue-votes", fmt((item.votes || 0) === 1 ? T.votes_one : T.votes, { n: item.votes || 0 })));
     }
     li.appendChild(meta);
     if (item.flagged) {
@@ -692,7 +692,7 @@
       state.lastPoll = (here.length ? here : s.tallies)[(here.length ? here : s.tallies).length - 1].reflection_id;
     }
     state.participants = s.participants || 0;
-    setText($("c-participants"), fmt(T.participants, { n: state.participants }));
+    setText($("c-participants"), fmt(state.participants === 1 ? T.participants_one : T.participants, { n: state.participants }));
     buildAgenda();
     renderAgenda();
     renderIntake();

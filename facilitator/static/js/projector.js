@@ -125,9 +125,9 @@
     if (open && !state.poll.results_live) {
       text = T.poll_open_hidden;
     } else if (open) {
-      text = fmt(T.poll_open, { n: n });
+      text = fmt(n === 1 ? T.poll_open_one : T.poll_open, { n: n });
     } else {
-      text = fmt(T.poll_closed, { n: n });
+      text = fmt(n === 1 ? T.poll_closed_one : T.poll_closed, { n: n });
     }
     setText($("pj-poll-state"), text);
     var visible = !!tally && !(open && !state.poll.results_live);
