@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 
@@ -20,6 +20,9 @@ class UserForm(FlaskForm):
         validators=[Optional(), Length(min=12, max=512)],
     )
     is_admin = BooleanField(_l("Administratör"))
+    #: A board's staff account: sees only that board's follow-up items (choices set by the page).
+    organization_id = SelectField(_l("Nämnd (bara för en nämnds konto)"), choices=[],
+                                  validators=[Optional()])
 
 
 class ConfirmForm(FlaskForm):

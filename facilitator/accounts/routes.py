@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core.security import is_local_path
 from ..errors import DomainError, NotAuthenticated
 from ..extensions import limiter, login_manager
 from . import services
@@ -20,7 +21,7 @@ def _login_limit() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
+    if is_local_path(target):
         return target
     return url_for("core.index")
 
@@ -42,6 +43,8 @@ def login():
             status = 401
         else:
             services.log_in(user)
+            if user.organization_id:  # a board's staff account: straight to its follow-up
+                return redirect(url_for("followups.board_home"))
             return redirect(_safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 400
@@ -61,13 +64,14 @@ def logout():
 @login_required
 def users():
     form = UserForm()
+    form.organization_id.choices = services.board_choices()
     created_password = None
     if form.validate_on_submit():
         password = form.password.data or services.generate_password()
         try:
             user = services.create_user(
                 form.email.data, form.name.data, password, is_admin=form.is_admin.data,
-                actor=current_user,
+                actor=current_user, organization_id=int(form.organization_id.data or 0) or None,
             )
         except DomainError as error:
             if error.status == 403:
@@ -78,6 +82,7 @@ def users():
             if not form.password.data:
                 created_password = password
             form = UserForm(formdata=None)
+            form.organization_id.choices = services.board_choices()
     listed = services.list_users(current_user)
     return render_template(
         "accounts/users.html", form=form, users=listed, confirm=ConfirmForm(),

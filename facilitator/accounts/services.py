@@ -23,7 +23,8 @@ def generate_password() -> str:
 
 
 def create_user(
-    email: str, name: str, password: str, *, is_admin: bool = False, actor: User | None = None
+    email: str, name: str, password: str, *, is_admin: bool = False, actor: User | None = None,
+    organization_id: int | None = None,
 ) -> User:
     """Create a facilitator. `actor` is None from the command line, else must be an admin."""
     if actor is not None and not actor.is_admin:
@@ -39,9 +40,16 @@ def create_user(
         )
     if db.session.scalar(select(User).where(User.email == email)):
         raise Conflict(_("Det finns redan ett konto med den e-postadressen."))
+    if organization_id:
+        from ..organizations.models import Organization
+
+        if db.session.get(Organization, organization_id) is None:
+            raise ValidationFailed(_("Välj en nämnd i listan."))
+        if is_admin:
+            raise ValidationFailed(_("En nämnds konto kan inte vara administratör."))
     user = User(
         email=email, name=name.strip(), password_hash=generate_password_hash(password),
-        is_admin=is_admin,
+        is_admin=is_admin, organization_id=organization_id or None,
     )
     db.session.add(user)
     db.session.commit()
@@ -104,6 +112,16 @@ def _load_user(token: str) -> User | None:
         return None
     login.user.login_session = login
     return login.user
+
+
+def board_choices() -> list[tuple[str, str]]:
+    """The account form's board select: none (an IVO facilitator) or one board."""
+    from ..organizations.models import Organization
+
+    return [("", _("Ingen – kontot är för en samordnare på IVO"))] + [
+        (str(org.id), org.name)
+        for org in db.session.scalars(select(Organization).order_by(Organization.name))
+    ]
 
 
 def list_users(actor: User) -> list[User]:

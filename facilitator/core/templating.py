@@ -33,6 +33,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["field_attrs"] = field_attrs
 
     def facilitator_nav():
+        from flask_login import current_user
+
+        if getattr(current_user, "organization_id", None):  # a board's staff account
+            return [("followups.board_home", _l("Vår uppföljning"))]
         return [(endpoint, label) for endpoint, label in NAV if endpoint in app.view_functions]
 
     app.jinja_env.globals["facilitator_nav"] = facilitator_nav

@@ -11,6 +11,8 @@ def can_manage(user, dialogue: Dialogue) -> bool:
     """Admins manage every dialogue; other facilitators those they are on."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.active:
         return False
+    if getattr(user, "organization_id", None):
+        return False  # a board's staff account: only its board's follow-up pages
     return user.is_admin or any(f.id == user.id for f in dialogue.facilitators)
 
 
@@ -28,6 +30,8 @@ def get_dialogue(dialogue_id) -> Dialogue:
 def require_facilitator(user) -> None:
     if user is None or not getattr(user, "is_authenticated", False):
         raise NotAuthenticated(_("Logga in för att fortsätta."))
+    if getattr(user, "organization_id", None):
+        raise PermissionDenied(_("Kontot hör till en nämnd och kan bara se nämndens uppföljning."))
 
 
 def managed_dialogue(user, dialogue_id) -> Dialogue:

@@ -78,10 +78,21 @@ def used_seconds(item_ids) -> dict[int, int]:
     return used
 
 
-def _names(dialogue_id: int) -> dict[int, str]:
+def _names(dialogue_id: int, participant_ids=None) -> dict[int, str]:
     from ..participants.services import display_names
 
-    return display_names(dialogue_id)
+    return display_names(dialogue_id, participant_ids)
+
+
+def _author_names(dialogue_id: int, me_id: int | None = None) -> dict[int, str]:
+    """Names of everyone who wrote something in the dialogue (and of `me`): a snapshot needs
+    those, not the names of all the thousands in the room."""
+    wanted = set(db.session.scalars(
+        select(Contribution.participant_id).where(Contribution.dialogue_id == dialogue_id)
+        .distinct()))
+    if me_id is not None:
+        wanted.add(me_id)
+    return _names(dialogue_id, wanted)
 
 
 def _public_contributions(dialogue_id: int, names: dict[int, str]) -> list[dict]:
@@ -109,7 +120,8 @@ def snapshot(actor: Actor) -> dict:
     meeting = db.session.get(Meeting, dialogue.id) or Meeting(dialogue_id=dialogue.id,
                                                                   intake_open=True)
     poll = open_poll(dialogue.id)
-    names = _names(dialogue.id)
+    names = _author_names(dialogue.id,
+                          actor.participant.id if actor.kind == PARTICIPANT else None)
     used = used_seconds([item.id for item in dialogue.agenda_items])
     current_timing = None
     if meeting.current_agenda_item_id:

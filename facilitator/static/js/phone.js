@@ -612,7 +612,28 @@
     $("phone-jump").hidden = closed;
   }
 
+  // Agreed follow-up items (followups): a list that grows as the room agrees on them.
+  function renderFollowups() {
+    var box = $("phone-followups");
+    if (!box) { return; }
+    var list = $("followup-list");
+    var items = Object.keys(state.followups || {}).map(function (id) { return state.followups[id]; });
+    items.sort(function (a, b) { return a.id - b.id; });
+    list.textContent = "";
+    items.forEach(function (f) {
+      var li = el("li");
+      li.appendChild(el("strong", "", f.title));
+      var parts = [f.owner];
+      if (f.due_date) { parts.push(box.getAttribute("data-due") + " " + f.due_date); }
+      parts.push(f.status_label);
+      li.appendChild(el("span", "muted", " – " + parts.join(" · ")));
+      list.appendChild(li);
+    });
+    box.hidden = items.length === 0;
+  }
+
   function renderAll() {
+    renderFollowups();
     $("phone-me").textContent = state.me || "";
     renderClosed();
     renderNow(false);
@@ -640,6 +661,8 @@
     state.tallies = {};
     (s.tallies || []).forEach(function (t) { state.tallies[t.reflection_id] = t; });
     state.me = s.me ? s.me.name : "";
+    state.followups = {};
+    (s.followups || []).forEach(function (f) { state.followups[f.id] = f; });
     reconcileDrafts();
     renderAll();
     if (state.loaded && before !== s.dialogue.current_item_id) { announceItem(); }
@@ -665,6 +688,14 @@
         }
       }
       renderQuestions(isNew && !$("phone-questions").contains(document.activeElement));
+    } else if (msg.type === "followup") {
+      state.followups = state.followups || {};
+      var fresh = !state.followups[d.id] && d.status !== "proposed";
+      if (d.status === "proposed") { delete state.followups[d.id]; } else { state.followups[d.id] = d; }
+      renderFollowups();
+      if (fresh && $("phone-followups")) {
+        announce(fmt($("phone-followups").getAttribute("data-new"), { title: d.title }));
+      }
     } else if (msg.type === "removed") {
       delete state.items[d.id];
       renderQuestions(false);

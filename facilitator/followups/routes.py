@@ -1,0 +1,348 @@
+"""Pages for follow-up items: IVO's pages, a board's pages (staff account or review link), the
+overview, the redovisning downloads and the board's calendar feed.
+
+Three ways to an item page share one template: IVO (`followups.item`), a board's staff account
+(`followups.board_item`) and a review link (`followups.review_item`).
+"""
+
+import io
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..core.payloads import apply_errors
+from ..errors import PermissionDenied, ValidationFailed
+from . import services
+from .forms import (
+    AGREEMENT_LABELS,
+    STATUS_LABELS,
+    CommentForm,
+    EvidenceForm,
+    FollowUpForm,
+    ReviewLinkForm,
+    StatusForm,
+)
+from .reviewers import LinkGone, as_reviewer, reviewer_for_token
+
+bp = Blueprint("followups", __name__)
+
+PREFIX = {"ivo": "followups.", "board": "followups.board_", "link": "followups.review_"}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _urls(mode: str, token: str | None = None):
+    def u(name: str, **kwargs) -> str:
+        if mode == "link":
+            kwargs["token"] = token
+        return url_for(PREFIX[mode] + name, **kwargs)
+
+    return u
+
+
+def _labels() -> dict:
+    return {"status_labels": STATUS_LABELS, "agreement_labels": AGREEMENT_LABELS,
+            "author": services.event_author, "owner_name": services.owner_name,
+            "is_overdue": services.is_overdue}
+
+
+@bp.errorhandler(LinkGone)
+def _link_gone(error: LinkGone):
+    return render_template("followups/link_gone.html", message=error.message, link=error.link,
+                           contacts=services.link_contacts(error.link)), 410
+
+
+@bp.after_request
+def _no_referrer(response):
+    # The review link's token is in the path: not cached; the pages also carry
+    # <meta name="referrer" content="no-referrer"> so it is never sent on to another site.
+    if request.endpoint and request.endpoint.startswith("followups.review"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _board() -> object:
+    """The current board staff account as a reviewer (facilitators use IVO's pages)."""
+    reviewer = as_reviewer(current_user)
+    if reviewer is None:
+        raise PermissionDenied(_("Den här sidan är för nämndernas konton. "
+                                 "Som samordnare hittar du uppföljningen under ”Uppföljning”."))
+    return reviewer
+
+
+# --- IVO: a dialogue's follow-up page --------------------------------------------------
+
+
+def _dialogue_page(dialogue_id: int, link_form=None, new_link=None, status=200):
+    page = services.dialogue_page(current_user, dialogue_id)
+    form = link_form or ReviewLinkForm(organization_choices=page["organization_choices"])
+    return render_template("followups/dialogue.html", **page, link_form=form,
+                           new_link=new_link, **_labels()), status
+
+
+@bp.get("/dialoger/<int:dialogue_id>/uppfoljning")
+@login_required
+def dialogue(dialogue_id: int):
+    return _dialogue_page(dialogue_id)
+
+
+@bp.route("/dialoger/<int:dialogue_id>/uppfoljning/ny", methods=["GET", "POST"])
+@login_required
+def new_item(dialogue_id: int):
+    kwargs = services.form_kwargs(current_user, dialogue_id)
+    if request.method == "GET":
+        data = services.new_item_data(current_user, dialogue_id, request.args.get("fran"))
+        form = FollowUpForm(formdata=None, data=data, **kwargs)
+        return render_template("followups/form.html", form=form, dialogue_id=dialogue_id,
+                               item=None)
+    form = FollowUpForm(**kwargs)
+    try:
+        item = services.create_item(current_user, dialogue_id, request.form)
+    except ValidationFailed as error:
+        apply_errors(form, error)
+        return render_template("followups/form.html", form=form, dialogue_id=dialogue_id,
+                               item=None), 400
+    flash(_("Uppföljningspunkten är sparad."), "success")
+    if request.form.get("another"):
+        return redirect(url_for("followups.new_item", dialogue_id=dialogue_id))
+    return redirect(url_for("followups.dialogue", dialogue_id=dialogue_id) + f"#punkt-{item.id}")
+
+
+@bp.get("/dialoger/<int:dialogue_id>/uppfoljning/fran")
+@login_required
+def sources(dialogue_id: int):
+    return render_template("followups/sources.html",
+                           **services.sources(current_user, dialogue_id))
+
+
+@bp.post("/dialoger/<int:dialogue_id>/uppfoljning/lankar")
+@login_required
+def create_link(dialogue_id: int):
+    try:
+        link, token = services.create_review_link(current_user, dialogue_id, request.form)
+    except ValidationFailed as error:
+        page = services.dialogue_page(current_user, dialogue_id)
+        form = ReviewLinkForm(organization_choices=page["organization_choices"])
+        apply_errors(form, error)
+        return _dialogue_page(dialogue_id, link_form=form, status=400)
+    url = url_for("followups.review", token=token, _external=True)
+    return _dialogue_page(dialogue_id, new_link={"link": link, "url": url})
+
+
+@bp.post("/dialoger/<int:dialogue_id>/uppfoljning/lankar/<int:link_id>/aterkalla")
+@login_required
+def revoke_link(dialogue_id: int, link_id: int):
+    link = services.revoke_review_link(current_user, dialogue_id, link_id)
+    flash(_("Länken för %(board)s är återkallad.", board=link.organization.name), "success")
+    return redirect(url_for("followups.dialogue", dialogue_id=dialogue_id) + "#lankar")
+
+
+def _document(data: tuple[bytes, str], kind: str) -> Response:
+    body, name = data
+    mimetype = "application/pdf" if kind == "pdf" else DOCX
+    return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True,
+                     download_name=name)
+
+
+@bp.get("/dialoger/<int:dialogue_id>/uppfoljning/redovisning/<int:organization_id>.<kind>")
+@login_required
+def report(dialogue_id: int, organization_id: int, kind: str):
+    build = {"pdf": services.redovisning_pdf, "docx": services.redovisning_docx}.get(kind)
+    if build is None:
+        return render_template("errors/error.html", status=404, title=_("Sidan finns inte"),
+                               message=_("Redovisningen finns som PDF och DOCX.")), 404
+    return _document(build(current_user, dialogue_id, organization_id), kind)
+
+
+# --- IVO: the overview -----------------------------------------------------------------
+
+
+@bp.get("/uppfoljning")
+@login_required
+def overview():
+    data = services.overview(current_user, request.args)
+    return render_template("followups/overview.html", **data, **_labels())
+
+
+# --- an item's page, for IVO, a board account and a review link -------------------------
+
+
+def _item_view(actor, mode: str, item_id: int, token=None, forms=None, status=200):
+    page = services.item_page(actor, item_id)
+    forms = forms or {}
+    status_form = forms.get("status") or StatusForm(formdata=None)
+    status_form.status.choices = [("", _("Välj ny status"))] + [
+        (s.value, STATUS_LABELS[s]) for s in page["allowed"]]
+    return render_template(
+        "followups/item.html", **page, mode=mode, u=_urls(mode, token), token=token,
+        status_form=status_form,
+        comment_form=forms.get("comment") or CommentForm(formdata=None),
+        evidence_form=forms.get("evidence") or EvidenceForm(formdata=None),
+        **_labels(),
+    ), status
+
+
+ACTIONS = {
+    "status": (StatusForm, lambda a, i: services.change_status(a, i, request.form),
+               lambda: _("Status är ändrad.")),
+    "comment": (CommentForm, lambda a, i: services.add_comment(a, i, request.form),
+                lambda: _("Kommentaren är sparad.")),
+    "evidence": (EvidenceForm,
+                 lambda a, i: services.add_evidence(a, i, request.form,
+                                                    request.files.get("file")),
+                 lambda: _("Underlaget är sparat.")),
+}
+
+
+def _act(actor, mode: str, item_id: int, action: str, token=None):
+    form_class, call, done = ACTIONS[action]
+    try:
+        call(actor, item_id)
+    except ValidationFailed as error:
+        form = form_class()
+        apply_errors(form, error)
+        if not error.errors:
+            flash(error.message, "error")
+        return _item_view(actor, mode, item_id, token, forms={action: form}, status=400)
+    flash(done(), "success")
+    return redirect(_urls(mode, token)("item", item_id=item_id) + "#historik")
+
+
+@bp.get("/uppfoljning/punkt/<int:item_id>")
+@login_required
+def item(item_id: int):
+    return _item_view(current_user, "ivo", item_id)
+
+
+@bp.post("/uppfoljning/punkt/<int:item_id>/<any(status, comment, evidence):action>")
+@login_required
+def act(item_id: int, action: str):
+    return _act(current_user, "ivo", item_id, action)
+
+
+@bp.route("/uppfoljning/punkt/<int:item_id>/redigera", methods=["GET", "POST"])
+@login_required
+def edit_item(item_id: int):
+    page = services.item_page(current_user, item_id)
+    item_ = page["item"]
+    if page["reviewer"] is not None:
+        raise PermissionDenied(_("Bara IVO kan ändra uppföljningspunkten."))
+    kwargs = {"owner_choices": services.owner_choices(item_.dialogue)}
+    if request.method == "GET":
+        data = {"title": item_.title, "description": item_.description,
+                "owner": str(item_.organization_id) if item_.organization_id else "ivo",
+                "responsible_role": item_.responsible_role, "due_date": item_.due_date,
+                "agreement": item_.agreement.value, "ivo_position": item_.ivo_position,
+                "board_position": item_.board_position}
+        form = FollowUpForm(formdata=None, data=data, **kwargs)
+        return render_template("followups/form.html", form=form, item=item_,
+                               dialogue_id=item_.dialogue_id)
+    form = FollowUpForm(**kwargs)
+    try:
+        services.update_item(current_user, item_id, request.form)
+    except ValidationFailed as error:
+        apply_errors(form, error)
+        return render_template("followups/form.html", form=form, item=item_,
+                               dialogue_id=item_.dialogue_id), 400
+    flash(_("Ändringarna är sparade."), "success")
+    return redirect(url_for("followups.item", item_id=item_id))
+
+
+def _download(actor, evidence_id: int) -> Response:
+    path, name, content_type = services.evidence_file(actor, evidence_id)
+    # At most 10 MB: read whole, so no file handle outlives the request.
+    response = send_file(io.BytesIO(path.read_bytes()), mimetype=content_type,
+                         as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/uppfoljning/underlag/<int:evidence_id>")
+@login_required
+def download(evidence_id: int):
+    return _download(current_user, evidence_id)
+
+
+# --- a board's staff account -------------------------------------------------------------
+
+
+@bp.get("/namnd")
+@login_required
+def board_home():
+    reviewer = _board()
+    return render_template("followups/board.html", **services.board_home(reviewer),
+                           u=_urls("board"), mode="board", **_labels())
+
+
+@bp.get("/namnd/punkt/<int:item_id>")
+@login_required
+def board_item(item_id: int):
+    return _item_view(_board(), "board", item_id)
+
+
+@bp.post("/namnd/punkt/<int:item_id>/<any(status, comment, evidence):action>")
+@login_required
+def board_act(item_id: int, action: str):
+    return _act(_board(), "board", item_id, action)
+
+
+@bp.get("/namnd/underlag/<int:evidence_id>")
+@login_required
+def board_download(evidence_id: int):
+    return _download(_board(), evidence_id)
+
+
+@bp.get("/namnd/dialog/<int:dialogue_id>/redovisning.<any(pdf, docx):kind>")
+@login_required
+def board_report(dialogue_id: int, kind: str):
+    build = services.redovisning_pdf if kind == "pdf" else services.redovisning_docx
+    return _document(build(_board(), dialogue_id), kind)
+
+
+# --- a board's review link (no account) ----------------------------------------------------
+
+
+@bp.get("/granskning/<token>")
+def review(token: str):
+    reviewer = reviewer_for_token(token)
+    return render_template("followups/board.html", **services.board_home(reviewer),
+                           u=_urls("link", token), mode="link", token=token, **_labels())
+
+
+@bp.get("/granskning/<token>/punkt/<int:item_id>")
+def review_item(token: str, item_id: int):
+    return _item_view(reviewer_for_token(token), "link", item_id, token)
+
+
+@bp.post("/granskning/<token>/punkt/<int:item_id>/<any(status, comment, evidence):action>")
+def review_act(token: str, item_id: int, action: str):
+    return _act(reviewer_for_token(token), "link", item_id, action, token)
+
+
+@bp.get("/granskning/<token>/underlag/<int:evidence_id>")
+def review_download(token: str, evidence_id: int):
+    return _download(reviewer_for_token(token), evidence_id)
+
+
+@bp.get("/granskning/<token>/redovisning.<any(pdf, docx):kind>")
+def review_report(token: str, kind: str):
+    reviewer = reviewer_for_token(token)
+    build = services.redovisning_pdf if kind == "pdf" else services.redovisning_docx
+    return _document(build(reviewer, reviewer.dialogue_id), kind)
+
+
+@bp.get("/granskning/<token>/kalender.ics")
+def review_calendar(token: str):
+    body = services.ics_feed(reviewer_for_token(token, touch=False))
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": 'inline; filename="uppfoljning.ics"'})
+

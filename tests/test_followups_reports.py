@@ -1,0 +1,209 @@
+"""Redovisning (PDF, DOCX), reminders by date, the board's calendar feed, and the overview."""
+
+import io
+import logging
+from datetime import date
+
+import pytest
+from helpers_followups import PDF, make_item, make_link, make_world
+
+from facilitator.followups import services
+from facilitator.followups.reviewers import Reviewer, reviewer_for_token
+
+
+@pytest.fixture
+def world(app, tmp_path):
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    return make_world()
+
+
+def _items(world):
+    """Gnesta: one due soon, one overdue, one done, one far off, one without date; Nyköping
+    one overdue; IVO one overdue (IVO's own are not reminded to boards)."""
+    soon = make_item(world, world.gnesta_id, title="Rutin för skyddsbedömning", due="2026-03-10")
+    late = make_item(world, world.gnesta_id, title="Barnsamtal dokumenteras", due="2026-02-20")
+    done = make_item(world, world.gnesta_id, title="Redan klart", due="2026-03-05")
+    services.change_status(world.facilitator, done.id, {"status": "done"})
+    far = make_item(world, world.gnesta_id, title="Långsiktig översyn", due="2026-09-01")
+    undated = make_item(world, world.gnesta_id, title="Utan datum", due="")
+    proposed = make_item(world, world.gnesta_id, title="Bara föreslagen", due="2026-03-02",
+                         status="proposed")
+    nyk = make_item(world, world.nykoping_id, title="Nyköpings försenade", due="2026-01-15")
+    ivo = make_item(world, None, title="IVO återkommer", due="2026-01-15")
+    return locals()
+
+
+def test_reminders_select_due_soon_and_overdue_by_date(world):
+    items = _items(world)
+    due = services.reminders_due(date(2026, 3, 1), 14)
+    by_board = {e["organization"].short_name: e for e in due}
+    assert set(by_board) == {"Gnesta", "Nyköping"}
+    assert [i.title for i in by_board["Gnesta"]["due_soon"]] == ["Rutin för skyddsbedömning"]
+    assert [i.title for i in by_board["Gnesta"]["overdue"]] == ["Barnsamtal dokumenteras"]
+    assert [i.title for i in by_board["Nyköping"]["overdue"]] == ["Nyköpings försenade"]
+    # Nine days out, the soon one is not yet in the window; on its day it is due, not overdue.
+    gnesta = {e["organization"].short_name: e for e in services.reminders_due(
+        date(2026, 2, 20), 14)}["Gnesta"]
+    assert [i.title for i in gnesta["due_soon"]] == ["Barnsamtal dokumenteras"]
+    assert gnesta["overdue"] == []
+    # Finished items stop being reminded of.
+    services.change_status(world.facilitator, items["late"].id,
+                           {"status": "not_done", "reason": "Ersatt av annan åtgärd."})
+    gnesta = {e["organization"].short_name: e for e in services.reminders_due(
+        date(2026, 3, 1), 14)}["Gnesta"]
+    assert gnesta["overdue"] == []
+    # --days widens the window.
+    far = {e["organization"].short_name: e for e in services.reminders_due(
+        date(2026, 3, 1), 200)}["Gnesta"]
+    assert "Långsiktig översyn" in [i.title for i in far["due_soon"]]
+
+
+def test_remind_command_logs_without_a_mail_server(world, app, runner, caplog):
+    _items(world)
+    app.config["MAIL_SERVER"] = None
+    with caplog.at_level(logging.WARNING):
+        result = runner.invoke(args=["followups", "remind", "--today", "2026-03-01"])
+    assert result.exit_code == 0, result.output
+    assert "Påminnelse skickad till registrator@gnesta.se" in result.output
+    assert "2 påminnelser." in result.output
+    logged = caplog.text
+    assert "To: registrator@gnesta.se" in logged
+    assert "Subject: Påminnelse: uppföljningspunkter för Gnesta" in logged
+    assert "Rutin för skyddsbedömning" in logged and "Redan klart" not in logged
+    bad = runner.invoke(args=["followups", "remind", "--today", "1 mars"])
+    assert bad.exit_code != 0 and "ÅÅÅÅ-MM-DD" in bad.output
+
+
+def test_remind_command_sends_through_smtp(world, app, runner, monkeypatch):
+    _items(world)
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            sent.append(("connect", host, port))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self):
+            sent.append(("tls",))
+
+        def login(self, user, password):
+            sent.append(("login", user))
+
+        def send_message(self, message):
+            sent.append(("send", message["To"], message.get_content()))
+
+    import smtplib
+
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    app.config.update(MAIL_SERVER="smtp.ivo.se", MAIL_PORT=587, MAIL_USE_TLS=True,
+                      MAIL_USERNAME="aterforing", MAIL_PASSWORD="hemligt", MAIL_FROM="a@ivo.se")
+    result = runner.invoke(args=["followups", "remind", "--today", "2026-03-01", "--days", "14"])
+    assert result.exit_code == 0, result.output
+    sends = [s for s in sent if s[0] == "send"]
+    assert {s[1] for s in sends} == {"registrator@gnesta.se", "socialnamnden@nykoping.se"}
+    gnesta_body = next(s[2] for s in sends if s[1] == "registrator@gnesta.se")
+    assert "Försenade" in gnesta_body and "Barnsamtal dokumenteras" in gnesta_body
+    assert "Redan klart" not in gnesta_body and "IVO återkommer" not in gnesta_body
+    assert ("tls",) in sent and ("login", "aterforing") in sent
+
+
+def test_the_calendar_feed_has_the_open_items_due_dates(world, client):
+    from icalendar import Calendar
+
+    items = _items(world)
+    token = make_link(world, world.gnesta_id)
+    response = client.get(f"/granskning/{token}/kalender.ics")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/calendar")
+    cal = Calendar.from_ical(response.data)
+    events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
+    expected = {items[k].id: items[k] for k in ("soon", "late", "far")}
+    assert set(events) == {f"uppfoljning-{i}@aterforing" for i in expected}
+    for item_id, item in expected.items():
+        event = events[f"uppfoljning-{item_id}@aterforing"]
+        assert event.decoded("dtstart") == item.due_date
+        assert str(event["summary"]) == f"Klart senast: {item.title}"
+        assert "Återföringsdialog Sörmland" in str(event["description"])
+    # Stable: the same UIDs the next time.
+    again = Calendar.from_ical(client.get(f"/granskning/{token}/kalender.ics").data)
+    assert {str(e["uid"]) for e in again.walk("VEVENT")} == set(events)
+
+
+def test_the_redovisning_pdf_has_the_items_in_swedish(world, client):
+    from pypdf import PdfReader
+
+    item = make_item(world, world.gnesta_id, title="Förhandsbedömning inom fjorton dagar – åäö ÅÄÖ")
+    token = make_link(world, world.gnesta_id)
+    reviewer = reviewer_for_token(token)
+    services.change_status(reviewer, item.id, {"status": "in_progress",
+                                               "comment": "Ny rutin införd på enheten för barn."})
+    services.add_evidence(reviewer, item.id, {"url": "https://gnesta.se/rutin",
+                                              "text": "Rutinen på webben"})
+    make_item(world, world.nykoping_id, title="Nyköpings åtgärd")
+
+    response = client.get(f"/granskning/{token}/redovisning.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert "attachment" in response.headers["Content-Disposition"]
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Redovisning av vidtagna åtgärder" in text
+    assert "Förhandsbedömning inom fjorton dagar – åäö ÅÄÖ" in text
+    assert "Pågår" in text
+    assert "Ny rutin införd på enheten för barn." in text
+    assert "https://gnesta.se/rutin" in text
+    assert "Socialnämnden i Gnesta kommun" in text
+    assert "Nyköpings åtgärd" not in text
+
+
+def test_the_redovisning_docx_for_ivo(world, app):
+    from docx import Document
+
+    item = make_item(world, world.gnesta_id, title="Barnets röst i utredningen")
+    services.add_evidence(Reviewer(organization_id=world.gnesta_id), item.id, {},
+                          file=_Upload(PDF, "Protokoll §12.pdf"))
+    ivo = app.test_client()
+    ivo.post("/logga-in", data={"email": "sara@ivo.se", "password": "ett-langt-testlosenord"})
+    response = ivo.get(
+        f"/dialoger/{world.dialogue_id}/uppfoljning/redovisning/{world.gnesta_id}.docx")
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.data)).paragraphs)
+    assert "Barnets röst i utredningen" in text and "Protokoll §12.pdf" in text
+    # A board not in the dialogue has no redovisning here.
+    assert ivo.get(f"/dialoger/{world.dialogue_id}/uppfoljning/redovisning/999.pdf"
+                   ).status_code == 404
+
+
+def test_the_overview_counts_filters_and_marks_late_items(world, app, monkeypatch):
+    _items(world)
+    monkeypatch.setattr(services, "today_local", lambda: date(2026, 3, 1))
+    ivo = app.test_client()
+    ivo.post("/logga-in", data={"email": "sara@ivo.se", "password": "ett-langt-testlosenord"})
+    data = services.overview(world.facilitator, {})
+    table = dict(data["table"])
+    gnesta = table["Socialnämnden i Gnesta kommun"]
+    assert gnesta["counts"]["agreed"] == 4 and gnesta["counts"]["done"] == 1
+    assert gnesta["counts"]["proposed"] == 1 and gnesta["overdue"] == 1
+    assert table["IVO"]["overdue"] == 1
+
+    html = ivo.get("/uppfoljning").get_data(as_text=True)
+    assert "Försenad" in html
+    filtered = ivo.get(f"/uppfoljning?organization_id={world.nykoping_id}").get_data(
+        as_text=True)
+    assert "Nyköpings försenade" in filtered and "Rutin för skyddsbedömning" not in filtered
+    by_date = ivo.get("/uppfoljning?due_from=2026-03-01&due_to=2026-03-31").get_data(
+        as_text=True)
+    assert "Rutin för skyddsbedömning" in by_date and "Långsiktig översyn" not in by_date
+    by_status = ivo.get("/uppfoljning?status=done").get_data(as_text=True)
+    assert "Redan klart" in by_status and "Rutin för skyddsbedömning" not in by_status
+    # Another facilitator, not on the dialogue, sees none of it.
+    assert services.overview(world.outsider, {})["items"] == []
+
+
+class _Upload:
+    def __init__(self, content, filename):
+        self.stream = io.BytesIO(content)
+        self.filename = filename

@@ -1,0 +1,143 @@
+"""Evidence files: the type is read from the content, 10 MB at most, nothing half-stored."""
+
+import io
+
+import pytest
+from helpers_followups import (
+    EXE,
+    JPEG,
+    PDF,
+    PNG,
+    docx_bytes,
+    make_item,
+    make_link,
+    make_world,
+    zip_without_word,
+)
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from facilitator.extensions import db
+from facilitator.followups.models import Evidence, FollowUpEvent
+from facilitator.followups.reviewers import reviewer_for_token
+
+TEN_MB = 10 * 1024 * 1024
+
+
+@pytest.fixture
+def setup(app, tmp_path, client):
+    folder = tmp_path / "uploads"
+    app.config["UPLOAD_FOLDER"] = str(folder)
+    world = make_world()
+    item = make_item(world, world.gnesta_id)
+    token = make_link(world, world.gnesta_id)
+
+    def upload(content: bytes, name: str, declared="application/pdf", **data):
+        # Encoded here in memory: the test client would spool a large body to a temporary
+        # file it never closes.
+        boundary, body = encode_multipart({**data, "file": FileStorage(
+            io.BytesIO(content), filename=name, content_type=declared)})
+        return client.post(f"/granskning/{token}/punkt/{item.id}/evidence", data=body,
+                           content_type=f"multipart/form-data; boundary={boundary}")
+
+    return {"folder": folder, "upload": upload, "token": token, "item": item}
+
+
+def _stored(folder):
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def _counts():
+    return (db.session.scalar(db.select(db.func.count()).select_from(Evidence)),
+            db.session.scalar(db.select(db.func.count()).select_from(FollowUpEvent)))
+
+
+def test_a_png_named_pdf_is_stored_and_served_as_png(setup, client):
+    response = setup["upload"](PNG, "rapport.pdf", "application/pdf")
+    assert response.status_code == 302
+    evidence = db.session.scalar(db.select(Evidence))
+    assert evidence.content_type == "image/png"
+    assert evidence.filename == "rapport.png"
+    assert evidence.stored_name.endswith(".png") and "rapport" not in evidence.stored_name
+    download = client.get(f"/granskning/{setup['token']}/underlag/{evidence.id}")
+    assert download.headers["Content-Type"] == "image/png"
+    assert download.headers["Content-Disposition"] == "attachment; filename=rapport.png"
+    assert download.data == PNG
+
+
+@pytest.mark.parametrize("content,name,kind", [
+    (PDF, "Åtgärdsplan.pdf", "application/pdf"),
+    (JPEG, "foto.jpeg", "image/jpeg"),
+    (None, "rutin.docx",
+     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+])
+def test_allowed_types_by_content(setup, content, name, kind):
+    content = content if content is not None else docx_bytes()
+    assert setup["upload"](content, name, "application/octet-stream").status_code == 302
+    evidence = db.session.scalar(db.select(Evidence))
+    assert evidence.content_type == kind
+    assert evidence.size == len(content)
+
+
+@pytest.mark.parametrize("content,name", [
+    (EXE, "rapport.pdf"),
+    (zip_without_word(), "rutin.docx"),
+    (b"<html><script>alert(1)</script></html>", "sida.png"),
+])
+def test_other_content_is_refused_whatever_its_name(setup, content, name):
+    before = _counts()
+    response = setup["upload"](content, name, "application/pdf")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Filen är inte en PDF, ett Word-dokument (DOCX) eller en bild" in html
+    assert _stored(setup["folder"]) == []
+    assert _counts() == before
+
+
+def test_ten_megabytes_pass_and_one_byte_more_is_refused(setup):
+    before = _counts()
+    response = setup["upload"](PDF + b"\0" * (TEN_MB + 1 - len(PDF)), "stor.pdf")
+    assert response.status_code == 400
+    assert "Filen är för stor. Den får vara högst 10 MB." in response.get_data(as_text=True)
+    assert _stored(setup["folder"]) == []
+    assert _counts() == before
+    # What was typed is kept.
+    response = setup["upload"](PDF + b"\0" * (TEN_MB + 1 - len(PDF)), "stor.pdf",
+                               text="Protokollsutdrag från nämnden")
+    assert "Protokollsutdrag från nämnden" in response.get_data(as_text=True)
+
+    exactly = PDF + b"\0" * (TEN_MB - len(PDF))
+    assert setup["upload"](exactly, "lagom.pdf").status_code == 302
+    assert db.session.scalar(db.select(Evidence)).size == TEN_MB
+    assert len(_stored(setup["folder"])) == 1
+
+
+def test_a_failed_save_removes_the_stored_file(setup, monkeypatch):
+    from facilitator.followups import services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database down")
+
+    monkeypatch.setattr(services, "_event", broken)
+    reviewer = reviewer_for_token(setup["token"])
+    with pytest.raises(RuntimeError):
+        services.add_evidence(reviewer, setup["item"].id, {}, file=_FakeUpload(PDF, "a.pdf"))
+    assert _stored(setup["folder"]) == []
+
+
+def test_evidence_needs_something(setup, client):
+    response = client.post(f"/granskning/{setup['token']}/punkt/{setup['item'].id}/evidence",
+                           data={"text": "", "url": ""})
+    assert response.status_code == 400
+    assert "Skriv en beskrivning, ange en länk eller välj en fil." in response.get_data(
+        as_text=True)
+    response = client.post(f"/granskning/{setup['token']}/punkt/{setup['item'].id}/evidence",
+                           data={"url": "javascript:alert(1)"})
+    assert response.status_code == 400
+    assert "https://" in response.get_data(as_text=True)
+
+
+class _FakeUpload:
+    def __init__(self, content, filename):
+        self.stream = io.BytesIO(content)
+        self.filename = filename
