@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -175,15 +176,19 @@ def start_server(env: dict, port: int, *, timeout: float = 20) -> subprocess.Pop
     """Start gunicorn with one gevent worker and wait until /healthz answers."""
     import urllib.request
 
-    proc = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-k", "gevent", "-w", "1", "-b", f"127.0.0.1:{port}",
-         "--graceful-timeout", "2", "wsgi:app"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    # The server's log goes to a file: an unread pipe would fill up and stall the server.
+    fd, log_path = tempfile.mkstemp(prefix=f"gunicorn-{port}-", suffix=".log")
+    with os.fdopen(fd, "wb") as log:
+        proc = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-k", "gevent", "-w", "1", "-b", f"127.0.0.1:{port}",
+             "--graceful-timeout", "2", "wsgi:app"],
+            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
+        )
+    proc.log_path = log_path
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(f"server exited: {Path(log_path).read_text()[-2000:]}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
                 return proc
@@ -277,3 +282,49 @@ def browser_login(page, server: LiveServer, email: str | None = None, password: 
     page.get_by_label("Lösenord").fill(password or server.password)
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_load_state()
+
+
+# --- each request and socket event starts with an empty `g` (appended by the foundation) --
+# The `app` fixture keeps one app context pushed for the whole test, and Flask reuses it for
+# every test-client request and every socket event. Without this, `g` would carry the
+# logged-in user (Flask-Login), the language (Flask-Babel) and "CSRF already checked"
+# (Flask-WTF) from one request, or one client, to the next. In production every request has
+# its own app context; this makes tests behave the same.
+
+
+def _clear_g(*_args, **_kwargs) -> None:
+    from flask import g, has_app_context
+
+    if has_app_context():
+        g.__dict__.clear()
+
+
+def _patch_socket_events() -> None:
+    from flask_socketio import SocketIO
+
+    if getattr(SocketIO._handle_event, "_clears_g", False):
+        return
+    original = SocketIO._handle_event
+
+    def _handle_event(self, *args, **kwargs):
+        _clear_g()
+        return original(self, *args, **kwargs)
+
+    _handle_event._clears_g = True
+    SocketIO._handle_event = _handle_event
+
+
+_patch_socket_events()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_g_per_request(request):
+    if "app" not in request.fixturenames:
+        yield
+        return
+    from flask import request_started
+
+    app = request.getfixturevalue("app")
+    request_started.connect(_clear_g, app)
+    yield
+    request_started.disconnect(_clear_g, app)

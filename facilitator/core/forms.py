@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField
+from wtforms import HiddenField, SelectChoice, SelectField
 
 
 class LanguageForm(FlaskForm):
-    lang = SelectField(choices=[("sv", "Svenska"), ("en", "English")])
+    lang = SelectField(choices=[SelectChoice("sv", "Svenska"), SelectChoice("en", "English")])
     next = HiddenField()

@@ -1,13 +1,12 @@
 """Start page, accessibility statement, language switch and health."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from . import services
 from .forms import LanguageForm
 from .i18n import LANG_COOKIE
+from .security import is_local_path
 
 bp = Blueprint("core", __name__)
 
@@ -29,8 +28,7 @@ def set_language():
     form = LanguageForm()
     target = form.next.data or ""
     # Only a path on this site, so the switch cannot be used as an open redirect.
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/"):
+    if not is_local_path(target):
         target = url_for("core.index")
     response = redirect(target)
     if form.validate_on_submit():

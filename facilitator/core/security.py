@@ -1,5 +1,7 @@
 """Security headers on every response."""
 
+from urllib.parse import urlsplit
+
 from flask import Flask, request
 
 
@@ -19,6 +21,20 @@ def content_security_policy() -> str:
             "base-uri 'none'",
         ]
     )
+
+
+def is_local_path(target: str | None) -> bool:
+    """True for a path on this site ("/x?y"), false for anything a browser could take elsewhere.
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so a backslash or a
+    control character could turn "/..." into "//evil.example" just as well.
+    """
+    if not target or not target.startswith("/") or "\\" in target:
+        return False
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return False
+    parts = urlsplit(target)
+    return not (parts.scheme or parts.netloc) and not target.startswith("//")
 
 
 def init_app(app: Flask) -> None:
