@@ -16,20 +16,6 @@ TIMEOUT = 15_000
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
-def _ensure_schema(database_url: str) -> None:
-    """The follow-up tables (and users.organization_id) may be newer than the migrations the
-    server ran: add what is missing."""
-    import facilitator.models  # noqa: F401  (every model on the metadata)
-    from facilitator.extensions import db
-
-    engine = sa.create_engine(database_url)
-    db.metadata.create_all(engine)
-    columns = {c["name"] for c in sa.inspect(engine).get_columns("users")}
-    if "organization_id" not in columns:
-        with engine.begin() as conn:
-            conn.execute(sa.text("ALTER TABLE users ADD COLUMN organization_id INTEGER "
-                                 "REFERENCES organizations(id)"))
-    engine.dispose()
 
 
 def _make_dialogue(database_url: str, admin_email: str) -> dict:
@@ -63,7 +49,6 @@ def _shot(page, name: str) -> None:
 
 
 def test_follow_up_from_facilitator_to_board_and_back(live_server, browser, page):
-    _ensure_schema(live_server.database_url)
     d = _make_dialogue(live_server.database_url, live_server.email)
     url = live_server.url
     page.set_default_timeout(TIMEOUT)
@@ -148,8 +133,6 @@ def test_follow_up_from_facilitator_to_board_and_back(live_server, browser, page
 def test_the_room_sees_agreed_items_appear_on_the_phone(live_server, browser, page):
     from facilitator.dialogues import codes
     from facilitator.dialogues.models import DialogueStatus
-
-    _ensure_schema(live_server.database_url)
     d = _make_dialogue(live_server.database_url, live_server.email)
     code = "".join(codes.ALPHABET[int(c, 16) % len(codes.ALPHABET)]
                    for c in uuid.uuid4().hex[:codes.LENGTH])

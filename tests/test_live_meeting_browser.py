@@ -20,15 +20,6 @@ SHOTS = Path("/tmp/shots")
 TIMEOUT = 15_000
 
 
-def _ensure_schema(database_url: str) -> None:
-    """The meeting tables may be newer than the migrations the server ran: add what is missing
-    (create_all leaves existing tables alone)."""
-    import facilitator.models  # noqa: F401  (every model on the metadata)
-    from facilitator.extensions import db
-
-    engine = sa.create_engine(database_url)
-    db.metadata.create_all(engine)
-    engine.dispose()
 
 
 def _make_meeting(database_url: str, admin_email: str) -> dict:
@@ -119,7 +110,6 @@ def _queue_item(console, text):
 
 def test_a_live_meeting_on_every_screen(live_server, browser, page):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    _ensure_schema(live_server.database_url)
     meeting = _make_meeting(live_server.database_url, live_server.email)
     contexts = []
     try:

@@ -28,7 +28,6 @@ def meeting(live_server):
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": live_server.database_url,
                                  "SQLALCHEMY_ENGINE_OPTIONS": {}})
     with app.app_context():
-        db.create_all()  # tables the migrations may not have yet (they are regenerated later)
         user = db.session.scalar(select(User).where(User.email == live_server.email))
         suffix = uuid.uuid4().hex[:6]
         org = make_org(user, name=f"Socialnämnden i Gnesta {suffix}", short_name=f"Gnesta{suffix}")

@@ -15,14 +15,6 @@ SHOTS = Path("/tmp/shots")
 TIMEOUT = 15_000
 
 
-def _ensure_schema(database_url: str) -> None:
-    """Tables newer than the migrations the server ran are added (existing ones are kept)."""
-    import facilitator.models  # noqa: F401  (every model on the metadata)
-    from facilitator.extensions import db
-
-    engine = sa.create_engine(database_url)
-    db.metadata.create_all(engine)
-    engine.dispose()
 
 
 def _live_dialogue(database_url: str, admin_email: str):
@@ -37,7 +29,6 @@ def _live_dialogue(database_url: str, admin_email: str):
 
 
 def test_closing_a_meeting_and_reading_its_minutes(live_server, page):
-    _ensure_schema(live_server.database_url)
     built = _live_dialogue(live_server.database_url, live_server.email)
     SHOTS.mkdir(parents=True, exist_ok=True)
     browser_login(page, live_server)
