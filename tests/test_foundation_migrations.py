@@ -11,13 +11,9 @@ from sqlalchemy import inspect
 from facilitator import create_app
 from facilitator.extensions import db
 
-# migrations/env.py (Flask-Migrate's template) tries the deprecated db.get_engine() first.
-pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
-
-
 @pytest.fixture(autouse=True)
 def _keep_logging():
-    """Alembic's env.py runs logging.fileConfig, which disables every existing logger."""
+    """Alembic's env.py runs logging.fileConfig, which resets the root logger's handlers."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     disabled = {name: lg.disabled for name, lg in logging.Logger.manager.loggerDict.items()
