@@ -11,6 +11,7 @@ from sqlalchemy import inspect
 from facilitator import create_app
 from facilitator.extensions import db
 
+
 @pytest.fixture(autouse=True)
 def _keep_logging():
     """Alembic's env.py runs logging.fileConfig, which resets the root logger's handlers."""
