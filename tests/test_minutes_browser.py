@@ -52,7 +52,7 @@ def test_closing_a_meeting_and_reading_its_minutes(live_server, page):
     page.emulate_media(media="screen")
 
     with page.expect_download() as info:
-        page.get_by_role("link", name="Ladda ned som PDF").click()
+        page.get_by_role("link", name="Ladda ner som PDF").click()
     download = info.value
     assert download.suggested_filename == f"protokoll-{built.code.lower()}-v1.pdf"
     data = Path(download.path()).read_bytes()

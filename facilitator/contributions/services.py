@@ -53,7 +53,8 @@ def _own_item(model, item_id, dialogue: Dialogue, field: str, message: str):
     """A reflection or agenda item by id, only if it belongs to this dialogue."""
     if item_id is None:
         return None
-    item = db.session.get(model, item_id)
+    # An id too large for the integer column is simply not found (not a database error).
+    item = db.session.get(model, item_id) if 0 < item_id < 2**31 else None
     if item is None or item.dialogue_id != dialogue.id:
         raise ValidationFailed(message, errors={field: [message]})
     return item

@@ -187,7 +187,7 @@ def _refusal(dialogue: Dialogue, to: DialogueStatus) -> str | None:
         return None
     if LIFECYCLE.index(to) != LIFECYCLE.index(current) + 1:
         return _("Det steget går inte att ta härifrån. Dialogen går i ordningen "
-                 "utkast, publicerad, pågår, avslutad, arkiverad, ett steg i taget.")
+                 "utkast, publicerad, pågående möte, avslutad, arkiverad, ett steg i taget.")
     if to == DialogueStatus.PUBLISHED and not dialogue.reflections:
         return _("Lägg till minst en reflektion innan du publicerar dialogen.")
     return None
@@ -225,7 +225,9 @@ def transition(actor, dialogue_id, to_status) -> Dialogue:
     try:
         to = DialogueStatus(to_status)
     except ValueError:
-        message = _("Okänd status. Välj utkast, publicerad, pågår, avslutad eller arkiverad.")
+        message = _(
+            "Okänd status. Välj utkast, publicerad, pågående möte, avslutad eller arkiverad."
+        )
         raise ValidationFailed(message, errors={"to_status": [message]}) from None
     refusal = _refusal(dialogue, to)
     if refusal:

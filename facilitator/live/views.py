@@ -1,5 +1,7 @@
 """Compact JSON views of meeting objects, built once per change and sent to a whole room."""
 
+from functools import lru_cache
+
 from ..contributions.models import Contribution
 from ..dialogues.markdown import render_markdown
 from ..dialogues.models import AgendaItem, Reflection
@@ -32,6 +34,12 @@ def contribution(c: Contribution, by: str, votes: int = 0, *, private: bool = Fa
     return data
 
 
+@lru_cache(maxsize=512)
+def _html(body_md: str | None) -> str:
+    """Rendered once per text, not once per snapshot (every phone asks when it joins)."""
+    return str(render_markdown(body_md))
+
+
 def reflection(r: Reflection) -> dict:
     return {
         "id": r.id,
@@ -39,7 +47,7 @@ def reflection(r: Reflection) -> dict:
         "title": r.title,
         "evidence": r.evidence,
         "legal_basis": r.legal_basis,
-        "html": str(render_markdown(r.body_md)),
+        "html": _html(r.body_md),
     }
 
 

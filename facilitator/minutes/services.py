@@ -14,7 +14,7 @@ import json
 from collections import Counter
 from datetime import date, datetime
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -708,7 +708,8 @@ def export_pdf(actor, dialogue_id, version) -> tuple[bytes, str]:
         questions = view["questions"][key]
         doc.paragraph(f"{title} ({len(questions)})", bold=True)
         for q in questions:
-            doc.paragraph(f"• {q['text']}  ({_('%(n)d röster', n=q['votes'])})")
+            votes = ngettext("%(num)d röst", "%(num)d röster", q["votes"])
+            doc.paragraph(f"• {q['text']}  ({votes})")
 
     doc.heading(_("Invändningar"), 2)
     if not view["disagreements"]:

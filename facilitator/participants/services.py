@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import utcnow
@@ -167,13 +167,18 @@ def profile_values(participant: Participant) -> dict:
 # --- pseudonymous display names ------------------------------------------------------
 
 
-def _names(dialogue: Dialogue, rows) -> dict[int, str]:
-    """rows: (participant id, organization id, board short name, role, name, name_flagged)."""
-    counts: dict[tuple, int] = {}
-    for _pid, org_id, _short, role, _name, _flagged in rows:
-        counts[(org_id, role)] = counts.get((org_id, role), 0) + 1
+def _names(dialogue: Dialogue, rows, counts: dict | None = None) -> dict[int, str]:
+    """rows: (participant id, organization id, board short name, role, name, name_flagged).
+
+    `counts`: participants per (organization id, role) in the whole dialogue; counted from
+    `rows` when not given (then `rows` must be every participant)."""
+    if counts is None:
+        counts = {}
+        for _pid, org_id, _short, role, _name, _flagged in rows:
+            counts[(org_id, role)] = counts.get((org_id, role), 0) + 1
     named = dialogue.participation_mode == ParticipationMode.NAMED
     result = {}
+    labels: dict[Role, str] = {}  # translating once per role, not once per participant
     for pid, org_id, short, role, name, flagged in rows:
         role = Role(role)
         if org_id is None and role == Role.IVO:
@@ -181,8 +186,10 @@ def _names(dialogue: Dialogue, rows) -> dict[int, str]:
         else:
             group = short if org_id is not None else _("Övriga")
             # A role that only one person of this board has would single them out.
-            if counts[(org_id, role)] > 1:
-                pseudonym = f"{group} · {role_label(role)}"
+            if counts.get((org_id, role), 0) > 1:
+                if role not in labels:
+                    labels[role] = role_label(role)
+                pseudonym = f"{group} · {labels[role]}"
             else:
                 pseudonym = group
         if named and name and not flagged:
@@ -192,28 +199,47 @@ def _names(dialogue: Dialogue, rows) -> dict[int, str]:
     return result
 
 
-def _rows(dialogue_id: int):
-    return db.session.execute(
+def _rows(dialogue_id: int, participant_ids=None):
+    query = (
         select(
             Participant.id, Participant.organization_id, Organization.short_name,
             Participant.role, Participant.name, Participant.name_flagged,
         )
         .outerjoin(Organization, Organization.id == Participant.organization_id)
         .where(Participant.dialogue_id == dialogue_id)
-    ).all()
+    )
+    if participant_ids is not None:
+        query = query.where(Participant.id.in_(list(participant_ids)))
+    return db.session.execute(query).all()
 
 
-def display_names(dialogue_id: int) -> dict[int, str]:
-    """Every participant's display name in a dialogue, with one query (for lists)."""
+def _group_counts(dialogue_id: int) -> dict[tuple, int]:
+    """Participants per (organization id, role): one small grouped query."""
+    return {(org_id, role): n for org_id, role, n in db.session.execute(
+        select(Participant.organization_id, Participant.role, func.count())
+        .where(Participant.dialogue_id == dialogue_id)
+        .group_by(Participant.organization_id, Participant.role)
+    )}
+
+
+def display_names(dialogue_id: int, participant_ids=None) -> dict[int, str]:
+    """Display names in a dialogue: everyone's (for lists), or only those of
+    `participant_ids` (a meeting of thousands needs a few names, not all)."""
     dialogue = db.session.get(Dialogue, dialogue_id)
     if dialogue is None:
         return {}
-    return _names(dialogue, _rows(dialogue_id))
+    if participant_ids is None:
+        return _names(dialogue, _rows(dialogue_id))
+    ids = {pid for pid in participant_ids if pid is not None}
+    if not ids:
+        return {}
+    return _names(dialogue, _rows(dialogue_id, ids), _group_counts(dialogue_id))
 
 
 def display_name(participant: Participant) -> str:
     """"Gnesta · Socialsekreterare", "Gnesta" where the role would single one person out,
     "IVO" for IVO staff without a board; the name only in named dialogues and never a
     flagged one."""
-    return display_names(participant.dialogue_id).get(participant.id, _("Deltagare"))
+    return display_names(participant.dialogue_id, [participant.id]).get(
+        participant.id, _("Deltagare"))
 
