@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := facilitator
 
-.PHONY: run test lint translations extract-messages clean
+.PHONY: run test lint translations extract-messages clean bench run-cluster
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,19 @@ run: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo --if-empty
 	@echo "Återföring körs på http://$(HOST):$(PORT)/  (avsluta med Ctrl+C)"
-	$(BIN)/gunicorn -k gevent -w 1 -b $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn -k gevent -w 1 --worker-connections 10000 -b $(HOST):$(PORT) --access-logfile - wsgi:app
 
 test: $(VENV)/.installed-dev translations
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+# The meeting benchmark (docs/deploy.md): N = 500, 1000, 2000 against bare python-socketio.
+bench: $(VENV)/.installed-dev translations
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Two processes behind nginx (ip_hash), Redis and PostgreSQL (docs/deploy.md).
+run-cluster: $(VENV)/.installed translations
+	$(BIN)/python deploy/cluster.py
 
 extract-messages: $(VENV)/.installed-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o facilitator/translations/messages.pot .

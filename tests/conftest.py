@@ -180,8 +180,8 @@ def start_server(env: dict, port: int, *, timeout: float = 20) -> subprocess.Pop
     fd, log_path = tempfile.mkstemp(prefix=f"gunicorn-{port}-", suffix=".log")
     with os.fdopen(fd, "wb") as log:
         proc = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-k", "gevent", "-w", "1", "-b", f"127.0.0.1:{port}",
-             "--graceful-timeout", "2", "wsgi:app"],
+            [str(BIN / "gunicorn"), "-k", "gevent", "-w", "1", "--worker-connections", "10000",
+             "-b", f"127.0.0.1:{port}", "--graceful-timeout", "2", "wsgi:app"],
             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
         )
     proc.log_path = log_path
