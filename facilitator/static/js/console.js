@@ -174,6 +174,7 @@
     var open = state.dialogue && state.dialogue.intake_open;
     setText($("c-intake-state"), open ? T.intake_open : T.intake_closed);
     setText($("c-intake-toggle"), open ? T.intake_close : T.intake_open_button);
+    $("c-intake-toggle").disabled = !state.dialogue;  // usable once the snapshot has arrived
   }
 
   // --- polls and results ------------------------------------------------------------------
