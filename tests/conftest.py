@@ -19,6 +19,7 @@ import pytest
 
 from facilitator import create_app
 from facilitator.extensions import db, limiter, socketio
+from facilitator.live import ratelimits as live_ratelimits
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -53,6 +54,7 @@ def app():
     with app.app_context():
         db.create_all()
         limiter.reset()
+        live_ratelimits.reset()
         yield app
         db.session.remove()
         db.drop_all()

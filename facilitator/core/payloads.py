@@ -15,13 +15,18 @@ def _as_form_value(value):
         return "y"
     if value is False or value is None:
         return ""
-    return str(value)
+    return _clean(str(value))
+
+
+def _clean(text: str) -> str:
+    # A NUL character is never meant, and PostgreSQL refuses to store one.
+    return text.replace("\x00", "") if isinstance(text, str) else text
 
 
 def to_multidict(payload) -> MultiDict:
     """Turn request.form, a JSON object or a socket payload into form data."""
     if isinstance(payload, MultiDict):
-        return payload
+        return MultiDict([(key, _clean(value)) for key, value in payload.items(multi=True)])
     if not isinstance(payload, Mapping):
         raise ValidationFailed(_("Uppgifterna hade fel format."))
     items = []
