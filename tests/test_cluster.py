@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from conftest import ROOT, free_port, server_env, start_server
@@ -118,8 +119,10 @@ def test_phones_on_two_processes_see_each_others_questions_and_votes_in_order(
     try:
         ports = [free_port(), free_port()]
         procs = [start_server(env, port) for port in ports]
-        asyncio.run(_meeting_over_two_processes(
-            f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}", data))
+        urls = (f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}")
+        # A thread of its own: a browser test in the same worker may hold this thread's loop.
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(lambda: asyncio.run(_meeting_over_two_processes(*urls, data))).result()
     finally:
         for proc in procs:
             proc.terminate()
