@@ -16,8 +16,6 @@ TIMEOUT = 15_000
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
-
-
 def _make_dialogue(database_url: str, admin_email: str) -> dict:
     from facilitator.accounts.models import User
     from facilitator.dialogues.models import Dialogue, DialogueStatus, Reflection

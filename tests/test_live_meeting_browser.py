@@ -20,8 +20,6 @@ SHOTS = Path("/tmp/shots")
 TIMEOUT = 15_000
 
 
-
-
 def _make_meeting(database_url: str, admin_email: str) -> dict:
     """A published dialogue with two boards, three reflections and a three-item agenda."""
     from facilitator.accounts.models import User

@@ -15,8 +15,6 @@ SHOTS = Path("/tmp/shots")
 TIMEOUT = 15_000
 
 
-
-
 def _live_dialogue(database_url: str, admin_email: str):
     from facilitator.accounts.models import User
 
