@@ -7,7 +7,6 @@
   if (!root || !window.AterforingLive || !window.io) { return; }
   var L = JSON.parse(document.getElementById("live-labels").textContent);
   var T = L.text;
-  var ROLE_ORDER = Object.keys(L.roles);
   var dialogueId = Number(root.getAttribute("data-dialogue"));
 
   var state = {
@@ -242,18 +241,7 @@
     setText($("c-results-h"), fmt(T.results_for, { title: r ? r.title : "" }));
     setText($("c-results-n"), tally.n ? fmt(tally.n === 1 ? T.answers_one : T.answers, { n: tally.n }) : T.no_answers);
     if (!tables) {
-      var ST = window.AterforingStanceTable.StanceTable;
-      tables = {
-        role: new ST($("c-results-role"), {
-          caption: T.by_role, groupHeading: T.role, labels: L.stances, countHeading: T.count,
-          totalLabel: T.all, labelFor: function (k) { return L.roles[k] || k; },
-          order: function (keys) { return keys.sort(function (a, b) { return ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b); }); }
-        }),
-        board: new ST($("c-results-board"), {
-          caption: T.by_board, groupHeading: T.board, labels: L.stances, countHeading: T.count,
-          totalLabel: T.all
-        })
-      };
+      tables = window.AterforingStanceTable.byRoleAndBoard($("c-results-role"), $("c-results-board"), T, L);
     }
     tables.role.update(tally.by_role, tally.total);
     tables.board.update(tally.by_board, tally.total);

@@ -7,7 +7,6 @@
   if (!root || !window.AterforingLive || !window.io) { return; }
   var L = JSON.parse(document.getElementById("live-labels").textContent);
   var T = L.text;
-  var ROLE_ORDER = Object.keys(L.roles);
   var TOP = 4;
 
   var state = {
@@ -134,18 +133,7 @@
     show($("pj-results"), visible);
     if (visible) {
       if (!tables) {
-        var ST = window.AterforingStanceTable.StanceTable;
-        tables = {
-          role: new ST($("pj-by-role"), {
-            caption: T.by_role, groupHeading: T.role, labels: L.stances, countHeading: T.count,
-            totalLabel: T.all, labelFor: function (k) { return L.roles[k] || k; },
-            order: function (keys) { return keys.sort(function (a, b) { return ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b); }); }
-          }),
-          board: new ST($("pj-by-board"), {
-            caption: T.by_board, groupHeading: T.board, labels: L.stances, countHeading: T.count,
-            totalLabel: T.all
-          })
-        };
+        tables = window.AterforingStanceTable.byRoleAndBoard($("pj-by-role"), $("pj-by-board"), T, L);
       }
       tables.role.update(tally.by_role, tally.total);
       var boards = state.dialogue && state.dialogue.show_board_results;

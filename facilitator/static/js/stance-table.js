@@ -132,5 +132,20 @@
     this._fill(this.totalRow, total || {});
   };
 
-  global.AterforingStanceTable = { StanceTable: StanceTable, VALUES: VALUES, widthClass: widthClass };
+  // The two tables every results view shows: by role group (in the roles' own order) and
+  // by board. T: the page's texts, L: its label sets (stances, roles).
+  function byRoleAndBoard(roleContainer, boardContainer, T, L) {
+    var roleOrder = Object.keys(L.roles);
+    var common = { labels: L.stances, countHeading: T.count, totalLabel: T.all };
+    return {
+      role: new StanceTable(roleContainer, Object.assign({
+        caption: T.by_role, groupHeading: T.role,
+        labelFor: function (k) { return L.roles[k] || k; },
+        order: function (keys) { return keys.sort(function (a, b) { return roleOrder.indexOf(a) - roleOrder.indexOf(b); }); }
+      }, common)),
+      board: new StanceTable(boardContainer, Object.assign({ caption: T.by_board, groupHeading: T.board }, common))
+    };
+  }
+
+  global.AterforingStanceTable = { StanceTable: StanceTable, byRoleAndBoard: byRoleAndBoard, VALUES: VALUES, widthClass: widthClass };
 })(window);
