@@ -63,6 +63,16 @@ def _reraise_access(error: DomainError) -> None:
         raise error
 
 
+def _show_on_form(error: DomainError, form) -> None:
+    """A refusal shown on the page being filled in: field errors next to their fields,
+    anything else as a message; what was typed stays in the form."""
+    _reraise_access(error)
+    if isinstance(error, ValidationFailed):
+        apply_errors(form, error)
+    else:
+        flash(error.message, "error")
+
+
 # --- dialogues -----------------------------------------------------------------------
 
 
@@ -120,11 +130,7 @@ def edit(dialogue_id: int):
     try:
         services.update_dialogue(current_user, dialogue_id, request.form)
     except DomainError as error:
-        _reraise_access(error)
-        if isinstance(error, ValidationFailed):
-            apply_errors(form, error)
-        else:
-            flash(error.message, "error")
+        _show_on_form(error, form)
         return render_template("dialogues/form.html", form=form, dialogue=dialogue), 400
     flash(_("Ändringarna är sparade."), "success")
     return redirect(url_for("dialogues.detail", dialogue_id=dialogue_id))
@@ -170,11 +176,7 @@ def new_reflection(dialogue_id: int):
     try:
         reflection = services.create_reflection(current_user, dialogue_id, request.form)
     except DomainError as error:
-        _reraise_access(error)
-        if isinstance(error, ValidationFailed):
-            apply_errors(form, error)
-        else:
-            flash(error.message, "error")
+        _show_on_form(error, form)
         return _reflection_page(dialogue, form, status=400)
     flash(_("Reflektionen ”%(title)s” är tillagd.", title=reflection.title), "success")
     return redirect(url_for("dialogues.reflections", dialogue_id=dialogue_id,
@@ -194,11 +196,7 @@ def edit_reflection(dialogue_id: int, reflection_id: int):
     try:
         services.update_reflection(current_user, dialogue_id, reflection_id, request.form)
     except DomainError as error:
-        _reraise_access(error)
-        if isinstance(error, ValidationFailed):
-            apply_errors(form, error)
-        else:
-            flash(error.message, "error")
+        _show_on_form(error, form)
         return _reflection_page(dialogue, form, reflection, status=400)
     flash(_("Reflektionen är sparad."), "success")
     return redirect(url_for("dialogues.reflections", dialogue_id=dialogue_id,
@@ -267,11 +265,7 @@ def new_agenda_item(dialogue_id: int):
     try:
         item = services.create_agenda_item(current_user, dialogue_id, request.form)
     except DomainError as error:
-        _reraise_access(error)
-        if isinstance(error, ValidationFailed):
-            apply_errors(form, error)
-        else:
-            flash(error.message, "error")
+        _show_on_form(error, form)
         return _agenda_page(dialogue, form, status=400)
     flash(_("Punkten ”%(title)s” är tillagd.", title=item.title), "success")
     return redirect(url_for("dialogues.agenda", dialogue_id=dialogue_id,
@@ -291,11 +285,7 @@ def edit_agenda_item(dialogue_id: int, item_id: int):
     try:
         services.update_agenda_item(current_user, dialogue_id, item_id, request.form)
     except DomainError as error:
-        _reraise_access(error)
-        if isinstance(error, ValidationFailed):
-            apply_errors(form, error)
-        else:
-            flash(error.message, "error")
+        _show_on_form(error, form)
         return _agenda_page(dialogue, form, item, status=400)
     flash(_("Punkten är sparad."), "success")
     return redirect(url_for("dialogues.agenda", dialogue_id=dialogue_id,
