@@ -37,6 +37,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     #: Failed logins allowed per client address.
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute;20 per hour")
+    #: Reverse proxies in front of the app (nginx: 1); their X-Forwarded-* headers are trusted,
+    #: so rate limits see the phone's address and links use https.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
     #: Wrong join codes allowed per client address (right codes are never counted).
     JOIN_CODE_RATE_LIMIT = _env("JOIN_CODE_RATE_LIMIT", "10 per minute")
 

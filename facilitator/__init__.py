@@ -19,6 +19,11 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.config.from_object(CONFIGS[name])
     if overrides:
         app.config.update(overrides)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     if name == "production" and not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production).")
     os.makedirs(app.instance_path, exist_ok=True)
