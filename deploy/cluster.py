@@ -121,6 +121,7 @@ def main() -> int:
         DATABASE_URL=db_url, SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_hex(32),
         SOCKETIO_MESSAGE_QUEUE=redis_url, RATELIMIT_STORAGE_URI=redis_url,
         SOCKETIO_CHANNEL=os.environ.get("SOCKETIO_CHANNEL", "aterforing-cluster"),
+        TRUSTED_PROXIES=os.environ.get("TRUSTED_PROXIES", "1"),  # nginx in front
         # The bench's phones all come from loopback addresses.
         JOIN_CODE_RATE_LIMIT=os.environ.get("JOIN_CODE_RATE_LIMIT", "100000 per minute"),
         LOGIN_RATE_LIMIT=os.environ.get("LOGIN_RATE_LIMIT", "1000 per minute"),
