@@ -79,13 +79,11 @@ def on_connect(auth=None):
 
 def _participant(dialogue_id: int):
     """The participant the request's cookie for this dialogue belongs to, or None."""
-    from ..dialogues.models import Dialogue
-    from ..participants.services import cookie_name, participant_from_token
+    from ..participants.services import cookie_name_for, participant_by_token
 
-    dialogue = db.session.get(Dialogue, dialogue_id)
-    if dialogue is None:
-        return None
-    return participant_from_token(dialogue, request.cookies.get(cookie_name(dialogue)))
+    # One statement: the participant is looked up within the dialogue, so a dialogue that
+    # does not exist has none, and need not be read first.
+    return participant_by_token(dialogue_id, request.cookies.get(cookie_name_for(dialogue_id)))
 
 
 def event(name: str):

@@ -96,7 +96,9 @@ def _author_names(dialogue_id: int, me_id: int | None = None) -> dict[int, str]:
     return _names(dialogue_id, wanted)
 
 
-def _public_contributions(dialogue_id: int, names: dict[int, str]) -> list[dict]:
+def _public_contributions(dialogue_id: int) -> list[tuple[dict, int | None]]:
+    """The room's questions with their votes, each with its author's id: names are put in
+    per snapshot (`_with_names`), because they change as people join."""
     items = list(db.session.scalars(
         select(Contribution).where(
             Contribution.dialogue_id == dialogue_id,
@@ -106,23 +108,19 @@ def _public_contributions(dialogue_id: int, names: dict[int, str]) -> list[dict]
         ).order_by(Contribution.created_at, Contribution.id)
     ))
     counts = tallies.vote_counts(c.id for c in items)
-    return [views.contribution(c, names.get(c.participant_id, ""), counts.get(c.id, 0))
-            for c in items]
+    return [(views.contribution(c, "", counts.get(c.id, 0)), c.participant_id) for c in items]
 
 
-def snapshot(actor: Actor) -> dict:
-    """Everything a client needs to draw its view, with the sequence number it reflects."""
-    if actor.kind == FACILITATOR:
-        dialogue = require_facilitator(actor)
-    else:
-        dialogue = db.session.get(Dialogue, actor.dialogue_id)
-        if dialogue is None:
-            raise NotFound(_("Dialogen finns inte."))
+def _with_names(questions: list[tuple[dict, int | None]], names: dict[int, str]) -> list[dict]:
+    return [{**q, "by": names.get(pid, "")} for q, pid in questions]
+
+
+def _room(dialogue: Dialogue, audience: str) -> dict:
+    """The part of a snapshot that is the same for everyone of this audience: for phones and
+    projectors it is cached (`roomcache`), one build serving a whole join storm."""
     meeting = db.session.get(Meeting, dialogue.id) or Meeting(dialogue_id=dialogue.id,
                                                                   intake_open=True)
     poll = open_poll(dialogue.id)
-    names = _author_names(dialogue.id,
-                          actor.participant.id if actor.kind == PARTICIPANT else None)
     # The agenda with each item's reflections in two queries, not one per item.
     agenda_items = list(db.session.scalars(
         select(AgendaItem).where(AgendaItem.dialogue_id == dialogue.id)
@@ -135,9 +133,8 @@ def snapshot(actor: Actor) -> dict:
             select(ItemTiming).where(ItemTiming.agenda_item_id == meeting.current_agenda_item_id,
                                      ItemTiming.ended_at.is_(None))
         )
-    data = {
+    room = {
         "seq": dialogue.seq,
-        "audience": actor.kind,
         "dialogue": {
             "id": dialogue.id,
             "title": dialogue.title,
@@ -151,19 +148,50 @@ def snapshot(actor: Actor) -> dict:
         },
         "agenda": [views.agenda_item(i, used.get(i.id, 0)) for i in agenda_items],
         "reflections": [views.reflection(r) for r in dialogue.reflections],
-        "questions": _public_contributions(dialogue.id, names),
+        "questions": _public_contributions(dialogue.id),
         "poll": _poll_view(poll),
         "tallies": [],
         "followups": _followups(dialogue.id),
     }
-    reflection_ids = [r.id for r in dialogue.reflections]
-    for reflection_id in reflection_ids:
-        if actor.kind == FACILITATOR or stances_visible_to_room(dialogue.id, reflection_id):
-            tally = tallies.stance_tally(dialogue.id, reflection_id, "live")
-            if tally["n"] or (poll and poll.reflection_id == reflection_id):
-                data["tallies"].append(_board_filter(dialogue, tally, actor))
-    if actor.kind == PARTICIPANT:
-        me = actor.participant
+    for reflection in dialogue.reflections:
+        if audience == FACILITATOR or stances_visible_to_room(dialogue.id, reflection.id):
+            tally = tallies.stance_tally(dialogue.id, reflection.id, "live")
+            if tally["n"] or (poll and poll.reflection_id == reflection.id):
+                room["tallies"].append(_board_filter(dialogue, tally, audience))
+    return room
+
+
+def snapshot(actor: Actor) -> dict:
+    """Everything a client needs to draw its view, with the sequence number it reflects."""
+    from . import roomcache
+
+    if actor.kind == FACILITATOR:
+        dialogue = require_facilitator(actor)
+        room = _room(dialogue, FACILITATOR)
+    else:
+        # Only the seq while the cached room part is current: the whole dialogue row is read
+        # when the room part is built.
+        dialogue_id = actor.dialogue_id
+        seq = db.session.scalar(select(Dialogue.seq).where(Dialogue.id == dialogue_id))
+        if seq is None:
+            raise NotFound(_("Dialogen finns inte."))
+        room = roomcache.get(dialogue_id, seq)
+        if room is None:
+            dialogue = db.session.get(Dialogue, dialogue_id)
+            if dialogue is None:
+                raise NotFound(_("Dialogen finns inte."))
+            room = roomcache.build(dialogue.id, dialogue.seq, lambda: _room(dialogue, actor.kind))
+    me = actor.participant if actor.kind == PARTICIPANT else None
+    if actor.kind == FACILITATOR:
+        names = _author_names(dialogue.id)  # the queue shows every author (below)
+    else:
+        # Names of the public questions' authors (and of `me`), not the whole room's.
+        wanted = {pid for _q, pid in room["questions"]}
+        if me is not None:
+            wanted.add(me.id)
+        names = _names(actor.dialogue_id, wanted)
+    data = {**room, "audience": actor.kind, "questions": _with_names(room["questions"], names)}
+    if me is not None:
         mine = db.session.scalars(
             select(Contribution).where(Contribution.participant_id == me.id)
             .order_by(Contribution.created_at, Contribution.id)
@@ -207,8 +235,8 @@ def _followups(dialogue_id: int) -> list[dict]:
     return public_items(dialogue_id)
 
 
-def _board_filter(dialogue: Dialogue, tally: dict, actor: Actor) -> dict:
-    if actor.kind != FACILITATOR and not dialogue.show_board_results:
+def _board_filter(dialogue: Dialogue, tally: dict, audience: str) -> dict:
+    if audience != FACILITATOR and not dialogue.show_board_results:
         return {**tally, "by_board": {}}
     return tally
 
@@ -303,25 +331,37 @@ def vote(actor: Actor, payload) -> dict:
 
     participant = require_participant(actor)
     form = validated(VoteForm, payload)
-    _live_dialogue(actor.dialogue_id)
-    question = _question(actor.dialogue_id, form.question_id.data)
+    question_id = form.question_id.data
+    # The question and its dialogue's status in one statement (a storm is hundreds of votes
+    # a second); anything unexpected takes the usual checks for their exact error.
+    row = db.session.execute(
+        select(Contribution, Dialogue.status).join(Dialogue)
+        .where(Contribution.id == question_id)
+    ).first() if isinstance(question_id, int) and 0 < question_id < 2**31 else None
+    if row is None or row[0].dialogue_id != actor.dialogue_id or row[1] not in MEETING_OPEN:
+        _live_dialogue(actor.dialogue_id)
+        question = _question(actor.dialogue_id, question_id)
+    else:
+        question = row[0]
     if not _is_public(question) or question.kind != ContributionKind.QUESTION:
         raise Conflict(_("Det går inte att rösta på det här inlägget."))
     ratelimits.check("vote", actor.key)
+    # Ids kept before the commit: reading them after it would read the rows back first.
+    question_id, participant_id = question.id, participant.id
     # No look first (a storm of votes is hundreds a second): a second vote is refused by the
     # unique constraint and rolled back below; taking a vote back is one DELETE.
     if form.on.data:
-        db.session.add(Vote(contribution_id=question.id, participant_id=participant.id))
+        db.session.add(Vote(contribution_id=question_id, participant_id=participant_id))
     else:
         db.session.execute(delete(Vote).where(
-            Vote.contribution_id == question.id, Vote.participant_id == participant.id))
+            Vote.contribution_id == question_id, Vote.participant_id == participant_id))
     try:
         db.session.commit()
     except Exception:
         # Two taps racing each other: the unique constraint kept one vote; that is the answer.
         db.session.rollback()
-    tallies.mark_votes(actor.dialogue_id, question.id)
-    return {"question_id": question.id, "on": bool(form.on.data)}
+    tallies.mark_votes(actor.dialogue_id, question_id)
+    return {"question_id": question_id, "on": bool(form.on.data)}
 
 
 def set_live_stance(actor: Actor, payload) -> dict:
@@ -343,9 +383,10 @@ def set_live_stance(actor: Actor, payload) -> dict:
                         participant_id=participant.id, phase=Phase.LIVE)
         db.session.add(stance)
     stance.value = form.value.data
+    reflection_id = poll.reflection_id  # before the commit, which would make it read back
     db.session.commit()
-    tallies.mark_stances(actor.dialogue_id, poll.reflection_id)
-    return {"reflection_id": poll.reflection_id, "value": form.value.data}
+    tallies.mark_stances(actor.dialogue_id, reflection_id)
+    return {"reflection_id": reflection_id, "value": form.value.data}
 
 
 # --- facilitators: moderation ---------------------------------------------------------

@@ -92,7 +92,10 @@ def profile(code: str):
         form = ProfileForm(formdata=None, data=data, **kwargs)
         return _profile_page(dialogue, participant, form)
     form = ProfileForm(**kwargs)
-    token = request.cookies.get(services.cookie_name(dialogue))
+    # Read before joining commits (a commit expires the dialogue; reading it after would
+    # read it back from the database once more).
+    code, cookie = dialogue.join_code, services.cookie_name(dialogue)
+    token = request.cookies.get(cookie)
     try:
         joined, token = services.join(dialogue, request.form, existing_token=token)
     except ValidationFailed as error:
@@ -106,9 +109,9 @@ def profile(code: str):
     else:
         flash(_("Dina uppgifter är sparade. Du visas som %(name)s.",
                 name=services.display_name(joined)), "success")
-    response = redirect(url_for("contributions.preread", code=dialogue.join_code))
+    response = redirect(url_for("contributions.preread", code=code))
     response.set_cookie(
-        services.cookie_name(dialogue), token, max_age=services.COOKIE_MAX_AGE, path="/",
+        cookie, token, max_age=services.COOKIE_MAX_AGE, path="/",
         httponly=True, samesite="Lax", secure=request.is_secure,
     )
     return response

@@ -3,9 +3,10 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import utcnow
@@ -29,7 +30,11 @@ SEEN_EVERY = timedelta(minutes=5)
 
 def cookie_name(dialogue: Dialogue) -> str:
     """One cookie per dialogue: a token for one dialogue says nothing about another."""
-    return f"deltagare_{dialogue.id}"
+    return cookie_name_for(dialogue.id)
+
+
+def cookie_name_for(dialogue_id: int) -> str:
+    return f"deltagare_{dialogue_id}"
 
 
 def hash_token(token: str) -> str:
@@ -69,11 +74,17 @@ def joinable_dialogue(code: str | None) -> Dialogue:
 
 def participant_from_token(dialogue: Dialogue, token: str | None) -> Participant | None:
     """The participant of this dialogue that the token belongs to, or None."""
+    return participant_by_token(dialogue.id, token)
+
+
+def participant_by_token(dialogue_id: int, token: str | None) -> Participant | None:
+    """As `participant_from_token`, by the dialogue's id: a socket's connect need not read
+    the dialogue (no participant belongs to a dialogue that does not exist)."""
     if not token or len(token) > 200:
         return None
     participant = db.session.scalar(
         select(Participant).where(
-            Participant.dialogue_id == dialogue.id, Participant.token_hash == hash_token(token)
+            Participant.dialogue_id == dialogue_id, Participant.token_hash == hash_token(token)
         )
     )
     if participant is not None and utcnow() - participant.last_seen_at > SEEN_EVERY:
@@ -167,16 +178,16 @@ def profile_values(participant: Participant) -> dict:
 # --- pseudonymous display names ------------------------------------------------------
 
 
-def _names(dialogue: Dialogue, rows, counts: dict | None = None) -> dict[int, str]:
+def _names(named: bool, rows, counts: dict | None = None) -> dict[int, str]:
     """rows: (participant id, organization id, board short name, role, name, name_flagged).
 
+    `named`: the dialogue shows names (`ParticipationMode.NAMED`).
     `counts`: participants per (organization id, role) in the whole dialogue; counted from
     `rows` when not given (then `rows` must be every participant)."""
     if counts is None:
         counts = {}
         for _pid, org_id, _short, role, _name, _flagged in rows:
             counts[(org_id, role)] = counts.get((org_id, role), 0) + 1
-    named = dialogue.participation_mode == ParticipationMode.NAMED
     result = {}
     labels: dict[Role, str] = {}  # translating once per role, not once per participant
     for pid, org_id, short, role, name, flagged in rows:
@@ -199,47 +210,77 @@ def _names(dialogue: Dialogue, rows, counts: dict | None = None) -> dict[int, st
     return result
 
 
-def _rows(dialogue_id: int, participant_ids=None):
-    query = (
+def _rows(dialogue_id: int):
+    return db.session.execute(
         select(
             Participant.id, Participant.organization_id, Organization.short_name,
             Participant.role, Participant.name, Participant.name_flagged,
         )
         .outerjoin(Organization, Organization.id == Participant.organization_id)
         .where(Participant.dialogue_id == dialogue_id)
+    ).all()
+
+
+@lru_cache(maxsize=2)
+def _some_rows_query(by_ids: bool):
+    """The statement of `_some_rows`, built once: building it (an alias, a subquery) costs
+    more than running it. Picks `pid`, or `ids` of dialogue `dialogue_id`."""
+    peer = Participant.__table__.alias("peer")
+    group_size = (
+        select(func.count()).select_from(peer)
+        .where(peer.c.dialogue_id == Participant.dialogue_id, peer.c.role == Participant.role,
+               peer.c.organization_id.is_not_distinct_from(Participant.organization_id))
+        .scalar_subquery()
     )
-    if participant_ids is not None:
-        query = query.where(Participant.id.in_(list(participant_ids)))
-    return db.session.execute(query).all()
+    if by_ids:
+        where = (Participant.dialogue_id == bindparam("dialogue_id")) \
+            & Participant.id.in_(bindparam("ids", expanding=True))
+    else:
+        where = Participant.id == bindparam("pid")
+    return (
+        select(
+            Participant.id, Participant.organization_id, Organization.short_name,
+            Participant.role, Participant.name, Participant.name_flagged,
+            Dialogue.participation_mode, group_size,
+        )
+        .join(Dialogue, Dialogue.id == Participant.dialogue_id)
+        .outerjoin(Organization, Organization.id == Participant.organization_id)
+        .where(where)
+    )
 
 
-def _group_counts(dialogue_id: int) -> dict[tuple, int]:
-    """Participants per (organization id, role): one small grouped query."""
-    return {(org_id, role): n for org_id, role, n in db.session.execute(
-        select(Participant.organization_id, Participant.role, func.count())
-        .where(Participant.dialogue_id == dialogue_id)
-        .group_by(Participant.organization_id, Participant.role)
-    )}
+def _some_rows(**params) -> tuple[bool, list, dict]:
+    """The rows of some participants, their dialogue's mode and the size of each one's
+    (board, role) group, in one statement: a join needs one name in a room of thousands,
+    and a statement costs more than the counting."""
+    rows = db.session.execute(_some_rows_query("ids" in params), params).all()
+    named = bool(rows) and rows[0][6] == ParticipationMode.NAMED
+    counts = {(r[1], r[3]): r[7] for r in rows}
+    return named, [tuple(r[:6]) for r in rows], counts
 
 
 def display_names(dialogue_id: int, participant_ids=None) -> dict[int, str]:
     """Display names in a dialogue: everyone's (for lists), or only those of
     `participant_ids` (a meeting of thousands needs a few names, not all)."""
-    dialogue = db.session.get(Dialogue, dialogue_id)
-    if dialogue is None:
-        return {}
     if participant_ids is None:
-        return _names(dialogue, _rows(dialogue_id))
+        dialogue = db.session.get(Dialogue, dialogue_id)
+        if dialogue is None:
+            return {}
+        return _names(dialogue.participation_mode == ParticipationMode.NAMED,
+                      _rows(dialogue_id))
     ids = {pid for pid in participant_ids if pid is not None}
     if not ids:
         return {}
-    return _names(dialogue, _rows(dialogue_id, ids), _group_counts(dialogue_id))
+    named, rows, counts = _some_rows(dialogue_id=dialogue_id, ids=list(ids))
+    return _names(named, rows, counts)
 
 
 def display_name(participant: Participant) -> str:
     """"Gnesta · Socialsekreterare", "Gnesta" where the role would single one person out,
     "IVO" for IVO staff without a board; the name only in named dialogues and never a
     flagged one."""
-    return display_names(participant.dialogue_id, [participant.id]).get(
-        participant.id, _("Deltagare"))
-
+    # The id from the identity key: a participant just committed is not read back first.
+    identity = inspect(participant).identity
+    pid = identity[0] if identity else participant.id
+    named, rows, counts = _some_rows(pid=pid)
+    return _names(named, rows, counts).get(pid, _("Deltagare"))
