@@ -32,6 +32,8 @@ class Config:
         "pool_recycle": 1800,
         "pool_pre_ping": _env("DATABASE_PRE_PING", "0") not in ("0", "false", "no"),
     }
+    #: Seconds a process reuses the room's part of a live snapshot (`live/roomcache.py`).
+    LIVE_SNAPSHOT_CACHE_SECONDS = float(_env("LIVE_SNAPSHOT_CACHE_SECONDS", "1.0"))
     #: Seconds a SQLite writer waits for a lock before giving up.
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 5000)
     #: Redis URL that joins several server processes, e.g. redis://127.0.0.1:6379/0.
