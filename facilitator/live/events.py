@@ -135,10 +135,6 @@ def _mapping(payload) -> dict:
 
 @event("snapshot")
 def on_snapshot(actor, payload):
-    from . import ratelimits
-
-    if actor.kind == actors.PARTICIPANT:  # consoles and projectors resync as often as needed
-        ratelimits.check("snapshot", actor.key)
     return {"snapshot": services.snapshot(actor)}
 
 

@@ -163,8 +163,10 @@ def _room(dialogue: Dialogue, audience: str) -> dict:
 
 def snapshot(actor: Actor) -> dict:
     """Everything a client needs to draw its view, with the sequence number it reflects."""
-    from . import roomcache
+    from . import ratelimits, roomcache
 
+    if actor.kind == PARTICIPANT:  # consoles and projectors resync as often as they need
+        ratelimits.check("snapshot", actor.key)
     if actor.kind == FACILITATOR:
         dialogue = require_facilitator(actor)
         room = _room(dialogue, FACILITATOR)

@@ -694,13 +694,6 @@
     if (msg.type === "contribution") {
       upsert(data, true);
       renderQueue();
-    } else if (msg.type === "status") {
-      // The dialogue changed status (started, closed …): redraw from a fresh snapshot.
-      state.dialogue.status = data.status;
-      renderAgenda();
-      live.refresh();
-    } else if (msg.type === "content") {
-      live.refresh();  // reflections or agenda edited after publishing
     } else if (msg.type === "agenda") {
       applyAgenda(data);
     } else if (msg.type === "intake") {

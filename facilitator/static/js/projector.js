@@ -229,12 +229,6 @@
       delete state.questions[data.id];
       delete questionNodes[data.id];
       renderQuestions();
-    } else if (msg.type === "status") {
-      state.dialogue.status = data.status;
-      renderNow();
-      live.refresh();
-    } else if (msg.type === "content") {
-      live.refresh();  // reflections or agenda edited after publishing
     } else if (msg.type === "agenda") {
       state.dialogue.status = data.status;
       state.dialogue.current_item_id = data.current_item_id;
