@@ -13,13 +13,12 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import aiohttp
 import pytest
 from conftest import ROOT, free_port, server_env, start_server
 
-aiohttp = pytest.importorskip("aiohttp")
-
-from bench import meeting  # noqa: E402  (needs aiohttp)
-from bench.servers import Server  # noqa: E402
+from bench import meeting
+from bench.servers import Server
 
 pytestmark = pytest.mark.xdist_group("cluster")
 

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import socketio as socketio_client
 from conftest import ROOT, free_port, server_env, start_server
-
-socketio_client = pytest.importorskip("socketio")
 
 PHONES = 50
 QUESTIONS = 3
@@ -29,7 +28,8 @@ from facilitator.extensions import db
 
 app = create_app()
 with app.app_context():
-    db.create_all()
+    from flask_migrate import upgrade
+    upgrade()  # the schema production gets
     from facilitator.accounts.models import User
     from facilitator.dialogues.models import Dialogue, DialogueStatus, Reflection
     from facilitator.organizations.models import Organization
