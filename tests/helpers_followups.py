@@ -10,7 +10,7 @@ from werkzeug.security import generate_password_hash
 from facilitator.accounts.models import User
 from facilitator.dialogues.models import Dialogue, DialogueStatus, Reflection
 from facilitator.extensions import db
-from facilitator.followups import services
+from facilitator.followups import commands, links
 from facilitator.followups.models import FollowUpItem
 from facilitator.organizations.models import Organization
 
@@ -89,10 +89,10 @@ def make_item(world: World, owner_id, title="Säkra förhandsbedömningar inom 1
     payload = {"title": title, "owner": str(owner_id) if owner_id else "ivo",
                "responsible_role": "enhetschef barn och unga", "due_date": due or "",
                "agreement": "shared", "status": status, **extra}
-    return services.create_item(world.facilitator, world.dialogue_id, payload)
+    return commands.create_item(world.facilitator, world.dialogue_id, payload)
 
 
 def make_link(world: World, organization_id, days=180) -> str:
-    _link, token = services.create_review_link(
+    _link, token = links.create_review_link(
         world.facilitator, world.dialogue_id, {"organization_id": organization_id, "days": days})
     return token

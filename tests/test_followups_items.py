@@ -6,7 +6,7 @@ from helpers_followups import make_item, make_world
 
 from facilitator.errors import PermissionDenied, ValidationFailed
 from facilitator.extensions import db
-from facilitator.followups import services
+from facilitator.followups import commands, prefill, queries
 from facilitator.followups.models import FollowUpEvent, FollowUpItem, SourceKind
 from facilitator.followups.reviewers import Reviewer
 
@@ -27,36 +27,36 @@ def test_the_allowed_steps_and_the_refused_ones(world):
     fac = world.facilitator
     # A proposed item cannot jump to done.
     with pytest.raises(ValidationFailed) as refused:
-        services.change_status(fac, item.id, {"status": "done", "comment": "Klart"})
+        commands.change_status(fac, item.id, {"status": "done", "comment": "Klart"})
     assert "”Föreslagen” till ”Genomförd”" in refused.value.message
     assert db.session.get(FollowUpItem, item.id).status == "proposed"
 
     for step in ("agreed", "in_progress", "done", "in_progress", "agreed", "proposed"):
-        services.change_status(fac, item.id, {"status": step, "comment": f"Till {step}"})
+        commands.change_status(fac, item.id, {"status": step, "comment": f"Till {step}"})
         assert db.session.get(FollowUpItem, item.id).status == step
     # The same status again is refused, with a Swedish sentence.
     with pytest.raises(ValidationFailed, match="redan status"):
-        services.change_status(fac, item.id, {"status": "proposed"})
+        commands.change_status(fac, item.id, {"status": "proposed"})
     # Unknown statuses are refused by the form.
     with pytest.raises(ValidationFailed):
-        services.change_status(fac, item.id, {"status": "finished"})
+        commands.change_status(fac, item.id, {"status": "finished"})
 
 
 def test_not_done_requires_a_reason_and_keeps_it(world):
     item = make_item(world, world.gnesta_id)
     fac = world.facilitator
     with pytest.raises(ValidationFailed) as error:
-        services.change_status(fac, item.id, {"status": "not_done", "reason": "  "})
+        commands.change_status(fac, item.id, {"status": "not_done", "reason": "  "})
     assert error.value.errors["reason"] == ["Skriv varför åtgärden inte blev genomförd."]
     assert db.session.get(FollowUpItem, item.id).status == "agreed"
 
-    services.change_status(fac, item.id, {"status": "not_done",
+    commands.change_status(fac, item.id, {"status": "not_done",
                                           "reason": "Nämnden prioriterade om resurserna."})
     item = db.session.get(FollowUpItem, item.id)
     assert item.status == "not_done"
     assert item.status_reason == "Nämnden prioriterade om resurserna."
     # Reopening clears the reason from the item; the history keeps it.
-    services.change_status(fac, item.id, {"status": "in_progress"})
+    commands.change_status(fac, item.id, {"status": "in_progress"})
     assert db.session.get(FollowUpItem, item.id).status_reason == ""
     reasons = [e.changes.get("status_reason") for e in _events(item.id) if e.kind == "status"]
     assert ["", "Nämnden prioriterade om resurserna."] in reasons
@@ -65,13 +65,13 @@ def test_not_done_requires_a_reason_and_keeps_it(world):
 def test_every_change_is_in_the_history_with_who_and_when(world):
     item = make_item(world, world.gnesta_id)
     fac = world.facilitator
-    services.update_item(fac, item.id, {
+    commands.update_item(fac, item.id, {
         "title": "Säkra förhandsbedömningar inom 14 dagar", "owner": str(world.gnesta_id),
         "responsible_role": "socialchef", "due_date": "2026-04-30", "agreement": "shared"})
-    services.change_status(fac, item.id, {"status": "in_progress", "comment": "Vi har börjat."})
-    services.add_comment(fac, item.id, {"comment": "Skicka gärna rutinen till IVO."})
+    commands.change_status(fac, item.id, {"status": "in_progress", "comment": "Vi har börjat."})
+    commands.add_comment(fac, item.id, {"comment": "Skicka gärna rutinen till IVO."})
     board = Reviewer(organization_id=world.gnesta_id)
-    services.change_status(board, item.id, {"status": "done", "comment": "Rutinen är beslutad."})
+    commands.change_status(board, item.id, {"status": "done", "comment": "Rutinen är beslutad."})
 
     events = _events(item.id)
     assert [e.kind for e in events] == ["created", "edited", "status", "comment", "status"]
@@ -85,23 +85,23 @@ def test_every_change_is_in_the_history_with_who_and_when(world):
     assert started.comment == "Vi har börjat."
     assert comment.by_ivo and comment.comment == "Skicka gärna rutinen till IVO."
     assert not done.by_ivo and done.actor_user_id is None
-    assert services.event_author(done) == "Gnesta (via granskningslänken)"
-    assert services.event_author(created) == "Sara Samordnare, IVO"
+    assert commands.event_author(done) == "Gnesta (via granskningslänken)"
+    assert commands.event_author(created) == "Sara Samordnare, IVO"
 
 
 def test_a_board_moves_only_agreed_items_and_never_edits_them(world):
     item = make_item(world, world.gnesta_id, status="proposed")
     board = Reviewer(organization_id=world.gnesta_id)
     with pytest.raises(ValidationFailed, match="bara föreslagen"):
-        services.change_status(board, item.id, {"status": "agreed"})
-    services.change_status(world.facilitator, item.id, {"status": "agreed"})
-    assert [s.value for s in services.allowed_statuses(board, item)] == [
+        commands.change_status(board, item.id, {"status": "agreed"})
+    commands.change_status(world.facilitator, item.id, {"status": "agreed"})
+    assert [s.value for s in commands.allowed_statuses(board, item)] == [
         "in_progress", "done", "not_done"]
     with pytest.raises(PermissionDenied):
-        services.update_item(board, item.id, {"title": "Annat", "owner": "ivo",
+        commands.update_item(board, item.id, {"title": "Annat", "owner": "ivo",
                                               "agreement": "shared"})
     with pytest.raises(PermissionDenied):
-        services.create_item(board, world.dialogue_id, {"title": "X", "owner": "ivo",
+        commands.create_item(board, world.dialogue_id, {"title": "X", "owner": "ivo",
                                                         "agreement": "shared"})
 
 
@@ -131,7 +131,7 @@ def test_an_owner_outside_the_dialogue_is_refused(world, app):
 
 
 def test_made_from_a_reflection_prefills_and_links_it(world):
-    data = services.new_item_data(world.facilitator, world.dialogue_id,
+    data = prefill.new_item_data(world.facilitator, world.dialogue_id,
                                   f"reflection:{world.reflection_id}")
     assert data["title"] == "Förhandsbedömningar dröjer längre än 14 dagar"
     assert "6 av 10 granskade förhandsbedömningar" in data["description"]
@@ -151,7 +151,7 @@ def test_made_from_a_disagreement_prefills_both_views(world):
         reflection_id=world.reflection_id, status="approved", phase="live")
     db.session.add(disagreement)
     db.session.commit()
-    data = services.new_item_data(world.facilitator, world.dialogue_id,
+    data = prefill.new_item_data(world.facilitator, world.dialogue_id,
                                   f"disagreement:{disagreement.id}")
     assert data["agreement"] == "different"
     assert data["board_position"].startswith("Vi delar inte bilden")
@@ -161,9 +161,9 @@ def test_made_from_a_disagreement_prefills_both_views(world):
 def test_only_the_dialogues_facilitators_manage_its_items(world):
     item = make_item(world, world.gnesta_id)
     with pytest.raises(PermissionDenied):
-        services.change_status(world.outsider, item.id, {"status": "in_progress"})
+        commands.change_status(world.outsider, item.id, {"status": "in_progress"})
     with pytest.raises(PermissionDenied):
-        services.items_for_dialogue(world.outsider, world.dialogue_id)
+        queries.items_for_dialogue(world.outsider, world.dialogue_id)
 
 
 def test_the_room_sees_agreed_items_live_and_in_the_snapshot(world, monkeypatch):
@@ -186,10 +186,10 @@ def test_the_room_sees_agreed_items_live_and_in_the_snapshot(world, monkeypatch)
     assert data["status"] == "agreed" and data["status_label"] == "Överenskommen"
     assert db.session.get(Dialogue, world.dialogue_id).seq == seq0 + 1
 
-    services.change_status(world.facilitator, proposed.id, {"status": "agreed"})
+    commands.change_status(world.facilitator, proposed.id, {"status": "agreed"})
     assert sent[-1][0] == seq0 + 2 and sent[-1][2]["id"] == proposed.id
     # Back to proposed: the room is told, so it drops it.
-    services.change_status(world.facilitator, agreed.id, {"status": "proposed"})
+    commands.change_status(world.facilitator, agreed.id, {"status": "proposed"})
     assert sent[-1][2] == {**sent[-1][2], "id": agreed.id, "status": "proposed"}
 
     snap = live.snapshot(Actor(FACILITATOR, world.dialogue_id, user=world.facilitator))

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from helpers_followups import PDF, make_item, make_link, make_world
 
-from facilitator.followups import services
+from facilitator.followups import commands, queries, reminders
 from facilitator.followups.reviewers import Reviewer, reviewer_for_token
 
 
@@ -23,7 +23,7 @@ def _items(world):
     soon = make_item(world, world.gnesta_id, title="Rutin för skyddsbedömning", due="2026-03-10")
     late = make_item(world, world.gnesta_id, title="Barnsamtal dokumenteras", due="2026-02-20")
     done = make_item(world, world.gnesta_id, title="Redan klart", due="2026-03-05")
-    services.change_status(world.facilitator, done.id, {"status": "done"})
+    commands.change_status(world.facilitator, done.id, {"status": "done"})
     far = make_item(world, world.gnesta_id, title="Långsiktig översyn", due="2026-09-01")
     undated = make_item(world, world.gnesta_id, title="Utan datum", due="")
     proposed = make_item(world, world.gnesta_id, title="Bara föreslagen", due="2026-03-02",
@@ -35,25 +35,25 @@ def _items(world):
 
 def test_reminders_select_due_soon_and_overdue_by_date(world):
     items = _items(world)
-    due = services.reminders_due(date(2026, 3, 1), 14)
+    due = reminders.reminders_due(date(2026, 3, 1), 14)
     by_board = {e["organization"].short_name: e for e in due}
     assert set(by_board) == {"Gnesta", "Nyköping"}
     assert [i.title for i in by_board["Gnesta"]["due_soon"]] == ["Rutin för skyddsbedömning"]
     assert [i.title for i in by_board["Gnesta"]["overdue"]] == ["Barnsamtal dokumenteras"]
     assert [i.title for i in by_board["Nyköping"]["overdue"]] == ["Nyköpings försenade"]
     # Nine days out, the soon one is not yet in the window; on its day it is due, not overdue.
-    gnesta = {e["organization"].short_name: e for e in services.reminders_due(
+    gnesta = {e["organization"].short_name: e for e in reminders.reminders_due(
         date(2026, 2, 20), 14)}["Gnesta"]
     assert [i.title for i in gnesta["due_soon"]] == ["Barnsamtal dokumenteras"]
     assert gnesta["overdue"] == []
     # Finished items stop being reminded of.
-    services.change_status(world.facilitator, items["late"].id,
+    commands.change_status(world.facilitator, items["late"].id,
                            {"status": "not_done", "reason": "Ersatt av annan åtgärd."})
-    gnesta = {e["organization"].short_name: e for e in services.reminders_due(
+    gnesta = {e["organization"].short_name: e for e in reminders.reminders_due(
         date(2026, 3, 1), 14)}["Gnesta"]
     assert gnesta["overdue"] == []
     # --days widens the window.
-    far = {e["organization"].short_name: e for e in services.reminders_due(
+    far = {e["organization"].short_name: e for e in reminders.reminders_due(
         date(2026, 3, 1), 200)}["Gnesta"]
     assert "Långsiktig översyn" in [i.title for i in far["due_soon"]]
 
@@ -140,9 +140,9 @@ def test_the_redovisning_pdf_has_the_items_in_swedish(world, client):
     item = make_item(world, world.gnesta_id, title="Förhandsbedömning inom fjorton dagar – åäö ÅÄÖ")
     token = make_link(world, world.gnesta_id)
     reviewer = reviewer_for_token(token)
-    services.change_status(reviewer, item.id, {"status": "in_progress",
+    commands.change_status(reviewer, item.id, {"status": "in_progress",
                                                "comment": "Ny rutin införd på enheten för barn."})
-    services.add_evidence(reviewer, item.id, {"url": "https://gnesta.se/rutin",
+    commands.add_evidence(reviewer, item.id, {"url": "https://gnesta.se/rutin",
                                               "text": "Rutinen på webben"})
     make_item(world, world.nykoping_id, title="Nyköpings åtgärd")
 
@@ -163,7 +163,7 @@ def test_the_redovisning_docx_for_ivo(world, app):
     from docx import Document
 
     item = make_item(world, world.gnesta_id, title="Barnets röst i utredningen")
-    services.add_evidence(Reviewer(organization_id=world.gnesta_id), item.id, {},
+    commands.add_evidence(Reviewer(organization_id=world.gnesta_id), item.id, {},
                           file=_Upload(PDF, "Protokoll §12.pdf"))
     ivo = app.test_client()
     ivo.post("/logga-in", data={"email": "sara@ivo.se", "password": "ett-langt-testlosenord"})
@@ -179,10 +179,10 @@ def test_the_redovisning_docx_for_ivo(world, app):
 
 def test_the_overview_counts_filters_and_marks_late_items(world, app, monkeypatch):
     _items(world)
-    monkeypatch.setattr(services, "today_local", lambda: date(2026, 3, 1))
+    monkeypatch.setattr(queries, "today_local", lambda: date(2026, 3, 1))
     ivo = app.test_client()
     ivo.post("/logga-in", data={"email": "sara@ivo.se", "password": "ett-langt-testlosenord"})
-    data = services.overview(world.facilitator, {})
+    data = queries.overview(world.facilitator, {})
     table = dict(data["table"])
     gnesta = table["Socialnämnden i Gnesta kommun"]
     assert gnesta["counts"]["agreed"] == 4 and gnesta["counts"]["done"] == 1
@@ -200,7 +200,7 @@ def test_the_overview_counts_filters_and_marks_late_items(world, app, monkeypatc
     by_status = ivo.get("/uppfoljning?status=done").get_data(as_text=True)
     assert "Redan klart" in by_status and "Rutin för skyddsbedömning" not in by_status
     # Another facilitator, not on the dialogue, sees none of it.
-    assert services.overview(world.outsider, {})["items"] == []
+    assert queries.overview(world.outsider, {})["items"] == []
 
 
 class _Upload:

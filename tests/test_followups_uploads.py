@@ -113,15 +113,15 @@ def test_ten_megabytes_pass_and_one_byte_more_is_refused(setup):
 
 
 def test_a_failed_save_removes_the_stored_file(setup, monkeypatch):
-    from facilitator.followups import services
+    from facilitator.followups import commands
 
     def broken(*args, **kwargs):
         raise RuntimeError("database down")
 
-    monkeypatch.setattr(services, "_event", broken)
+    monkeypatch.setattr(commands, "_event", broken)
     reviewer = reviewer_for_token(setup["token"])
     with pytest.raises(RuntimeError):
-        services.add_evidence(reviewer, setup["item"].id, {}, file=_FakeUpload(PDF, "a.pdf"))
+        commands.add_evidence(reviewer, setup["item"].id, {}, file=_FakeUpload(PDF, "a.pdf"))
     assert _stored(setup["folder"]) == []
 
 

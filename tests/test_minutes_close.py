@@ -23,7 +23,7 @@ from facilitator.dialogues.models import Dialogue, DialogueStatus
 from facilitator.extensions import db
 from facilitator.followups.models import FollowUpItem
 from facilitator.live.models import ItemTiming, Poll
-from facilitator.minutes import services
+from facilitator.minutes import compiling
 from facilitator.minutes.models import Minutes, MinutesStatus
 
 
@@ -259,5 +259,5 @@ def test_console_and_dialogue_page_lead_to_closing_and_minutes(client, auth, mee
 
 def test_compile_minutes_is_plain_json(app, meeting):
     dialogue = db.session.get(Dialogue, meeting.dialogue_id)
-    content = services.compile_minutes(dialogue)
+    content = compiling.compile_minutes(dialogue)
     assert json.loads(json.dumps(content)) == content

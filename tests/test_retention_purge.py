@@ -12,7 +12,7 @@ from facilitator.contributions.models import Contribution
 from facilitator.dialogues.models import Dialogue, DialogueStatus
 from facilitator.extensions import db
 from facilitator.followups.models import FollowUpItem
-from facilitator.minutes import services as minutes
+from facilitator.minutes import compiling
 from facilitator.minutes.models import Minutes
 from facilitator.participants.models import Participant
 from facilitator.retention import services
@@ -42,7 +42,7 @@ def dialogues(app, make_user):
     # The old one has minutes, and a moderation edit kept its original text in the log.
     dialogue = db.session.get(Dialogue, old.dialogue_id)
     db.session.add(Minutes(dialogue_id=dialogue.id, version=1,
-                           content=minutes.compile_minutes(dialogue)))
+                           content=compiling.compile_minutes(dialogue)))
     db.session.add(AuditEntry(dialogue_id=dialogue.id, action="contribution.edit",
                               subject_type="contributions",
                               subject_id=old.contribution_ids["unanswered"],
@@ -113,7 +113,7 @@ def test_after_the_purge_names_and_tokens_are_gone_and_outcomes_kept(dialogues):
     kept = db.session.scalar(select(Minutes).where(Minutes.dialogue_id == old.dialogue_id))
     assert kept.content["attendance"]["total"] == 6
     # Counts by board and role are still right when compiled again.
-    again = minutes.compile_minutes(dialogue)
+    again = compiling.compile_minutes(dialogue)
     assert again["attendance"] == kept.content["attendance"]
     assert again["reflections"][0]["stances"] == kept.content["reflections"][0]["stances"]
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import click
 
-from . import services
+from . import commands, reminders
 
 
 @click.group(help="Uppföljningspunkter.")
@@ -19,10 +19,10 @@ def followups():
 def remind(days: int, today: str | None):
     """Mail each board's contact about its items due soon and those overdue."""
     try:
-        day = datetime.strptime(today, "%Y-%m-%d").date() if today else services.today_local()
+        day = datetime.strptime(today, "%Y-%m-%d").date() if today else commands.today_local()
     except ValueError as error:
         raise click.BadParameter("Ange datumet som ÅÅÅÅ-MM-DD.", param_hint="--today") from error
-    result = services.send_reminders(day, days)
+    result = reminders.send_reminders(day, days)
     for address in result["sent"]:
         click.echo(f"Påminnelse skickad till {address}")
     for name in result["skipped"]:

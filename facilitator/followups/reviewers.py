@@ -14,9 +14,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..accounts.models import User, utcnow
-from ..errors import Gone, NotAuthenticated, NotFound
+from ..dialogues.access import can_manage
+from ..errors import Gone, NotAuthenticated, NotFound, PermissionDenied
 from ..extensions import db
-from .models import ReviewLink
+from .models import FollowUpItem, ReviewLink
 
 #: How long a review link lasts unless IVO chooses otherwise.
 DEFAULT_LINK_DAYS = 180
@@ -97,3 +98,32 @@ def reviewer_for_token(token: str | None, *, touch: bool = True) -> Reviewer:
 
 def link_expiry(days: int | None):
     return utcnow() + timedelta(days=days or DEFAULT_LINK_DAYS)
+
+
+def facilitator_only(actor) -> None:
+    """Refuse a board: only IVO's facilitators may do this."""
+    if as_reviewer(actor) is not None:
+        raise PermissionDenied(_("Det här får bara IVO:s samordnare göra."))
+
+
+def item_for(actor, item_id) -> tuple[FollowUpItem, Reviewer | None]:
+    """The item if `actor` may see it, and the board acting (None for IVO)."""
+    reviewer = as_reviewer(actor)
+    try:
+        item = db.session.get(FollowUpItem, int(item_id))
+    except (TypeError, ValueError):
+        item = None
+    missing = NotFound(_("Uppföljningspunkten finns inte."))
+    if item is None:
+        raise missing
+    if reviewer is None:
+        if not can_manage(actor, item.dialogue):
+            raise PermissionDenied(_("Du är inte samordnare för den här dialogen."))
+        return item, None
+    if item.organization_id != reviewer.organization_id:
+        raise missing
+    if reviewer.dialogue_id is not None and item.dialogue_id != reviewer.dialogue_id:
+        raise missing
+    return item, reviewer
+
+

@@ -22,7 +22,7 @@ from flask_login import current_user, login_required
 
 from ..core.payloads import apply_errors
 from ..errors import PermissionDenied, ValidationFailed
-from . import services
+from . import commands, ics, links, prefill, queries, reports
 from .forms import (
     AGREEMENT_LABELS,
     STATUS_LABELS,
@@ -51,14 +51,14 @@ def _urls(mode: str, token: str | None = None):
 
 def _labels() -> dict:
     return {"status_labels": STATUS_LABELS, "agreement_labels": AGREEMENT_LABELS,
-            "author": services.event_author, "owner_name": services.owner_name,
-            "is_overdue": services.is_overdue}
+            "author": commands.event_author, "owner_name": commands.owner_name,
+            "is_overdue": commands.is_overdue}
 
 
 @bp.errorhandler(LinkGone)
 def _link_gone(error: LinkGone):
     return render_template("followups/link_gone.html", message=error.message, link=error.link,
-                           contacts=services.link_contacts(error.link)), 410
+                           contacts=links.link_contacts(error.link)), 410
 
 
 @bp.after_request
@@ -83,7 +83,7 @@ def _board() -> object:
 
 
 def _dialogue_page(dialogue_id: int, link_form=None, new_link=None, status=200):
-    page = services.dialogue_page(current_user, dialogue_id)
+    page = queries.dialogue_page(current_user, dialogue_id)
     form = link_form or ReviewLinkForm(organization_choices=page["organization_choices"])
     return render_template("followups/dialogue.html", **page, link_form=form,
                            new_link=new_link, **_labels()), status
@@ -98,15 +98,15 @@ def dialogue(dialogue_id: int):
 @bp.route("/dialoger/<int:dialogue_id>/uppfoljning/ny", methods=["GET", "POST"])
 @login_required
 def new_item(dialogue_id: int):
-    kwargs = services.form_kwargs(current_user, dialogue_id)
+    kwargs = prefill.form_kwargs(current_user, dialogue_id)
     if request.method == "GET":
-        data = services.new_item_data(current_user, dialogue_id, request.args.get("fran"))
+        data = prefill.new_item_data(current_user, dialogue_id, request.args.get("fran"))
         form = FollowUpForm(formdata=None, data=data, **kwargs)
         return render_template("followups/form.html", form=form, dialogue_id=dialogue_id,
                                item=None)
     form = FollowUpForm(**kwargs)
     try:
-        item = services.create_item(current_user, dialogue_id, request.form)
+        item = commands.create_item(current_user, dialogue_id, request.form)
     except ValidationFailed as error:
         apply_errors(form, error)
         return render_template("followups/form.html", form=form, dialogue_id=dialogue_id,
@@ -121,16 +121,16 @@ def new_item(dialogue_id: int):
 @login_required
 def sources(dialogue_id: int):
     return render_template("followups/sources.html",
-                           **services.sources(current_user, dialogue_id))
+                           **prefill.sources(current_user, dialogue_id))
 
 
 @bp.post("/dialoger/<int:dialogue_id>/uppfoljning/lankar")
 @login_required
 def create_link(dialogue_id: int):
     try:
-        link, token = services.create_review_link(current_user, dialogue_id, request.form)
+        link, token = links.create_review_link(current_user, dialogue_id, request.form)
     except ValidationFailed as error:
-        page = services.dialogue_page(current_user, dialogue_id)
+        page = queries.dialogue_page(current_user, dialogue_id)
         form = ReviewLinkForm(organization_choices=page["organization_choices"])
         apply_errors(form, error)
         return _dialogue_page(dialogue_id, link_form=form, status=400)
@@ -141,7 +141,7 @@ def create_link(dialogue_id: int):
 @bp.post("/dialoger/<int:dialogue_id>/uppfoljning/lankar/<int:link_id>/aterkalla")
 @login_required
 def revoke_link(dialogue_id: int, link_id: int):
-    link = services.revoke_review_link(current_user, dialogue_id, link_id)
+    link = links.revoke_review_link(current_user, dialogue_id, link_id)
     flash(_("Länken för %(board)s är återkallad.", board=link.organization.name), "success")
     return redirect(url_for("followups.dialogue", dialogue_id=dialogue_id) + "#lankar")
 
@@ -156,7 +156,7 @@ def _document(data: tuple[bytes, str], kind: str) -> Response:
 @bp.get("/dialoger/<int:dialogue_id>/uppfoljning/redovisning/<int:organization_id>.<kind>")
 @login_required
 def report(dialogue_id: int, organization_id: int, kind: str):
-    build = {"pdf": services.redovisning_pdf, "docx": services.redovisning_docx}.get(kind)
+    build = {"pdf": reports.redovisning_pdf, "docx": reports.redovisning_docx}.get(kind)
     if build is None:
         return render_template("errors/error.html", status=404, title=_("Sidan finns inte"),
                                message=_("Redovisningen finns som PDF och DOCX.")), 404
@@ -169,7 +169,7 @@ def report(dialogue_id: int, organization_id: int, kind: str):
 @bp.get("/uppfoljning")
 @login_required
 def overview():
-    data = services.overview(current_user, request.args)
+    data = queries.overview(current_user, request.args)
     return render_template("followups/overview.html", **data, **_labels())
 
 
@@ -177,7 +177,7 @@ def overview():
 
 
 def _item_view(actor, mode: str, item_id: int, token=None, forms=None, status=200):
-    page = services.item_page(actor, item_id)
+    page = queries.item_page(actor, item_id)
     forms = forms or {}
     status_form = forms.get("status") or StatusForm(formdata=None)
     status_form.status.choices = [("", _("Välj ny status"))] + [
@@ -192,12 +192,12 @@ def _item_view(actor, mode: str, item_id: int, token=None, forms=None, status=20
 
 
 ACTIONS = {
-    "status": (StatusForm, lambda a, i: services.change_status(a, i, request.form),
+    "status": (StatusForm, lambda a, i: commands.change_status(a, i, request.form),
                lambda: _("Status är ändrad.")),
-    "comment": (CommentForm, lambda a, i: services.add_comment(a, i, request.form),
+    "comment": (CommentForm, lambda a, i: commands.add_comment(a, i, request.form),
                 lambda: _("Kommentaren är sparad.")),
     "evidence": (EvidenceForm,
-                 lambda a, i: services.add_evidence(a, i, request.form,
+                 lambda a, i: commands.add_evidence(a, i, request.form,
                                                     request.files.get("file")),
                  lambda: _("Underlaget är sparat.")),
 }
@@ -232,11 +232,11 @@ def act(item_id: int, action: str):
 @bp.route("/uppfoljning/punkt/<int:item_id>/redigera", methods=["GET", "POST"])
 @login_required
 def edit_item(item_id: int):
-    page = services.item_page(current_user, item_id)
+    page = queries.item_page(current_user, item_id)
     item_ = page["item"]
     if page["reviewer"] is not None:
         raise PermissionDenied(_("Bara IVO kan ändra uppföljningspunkten."))
-    kwargs = {"owner_choices": services.owner_choices(item_.dialogue)}
+    kwargs = {"owner_choices": prefill.owner_choices(item_.dialogue)}
     if request.method == "GET":
         data = {"title": item_.title, "description": item_.description,
                 "owner": str(item_.organization_id) if item_.organization_id else "ivo",
@@ -248,7 +248,7 @@ def edit_item(item_id: int):
                                dialogue_id=item_.dialogue_id)
     form = FollowUpForm(**kwargs)
     try:
-        services.update_item(current_user, item_id, request.form)
+        commands.update_item(current_user, item_id, request.form)
     except ValidationFailed as error:
         apply_errors(form, error)
         return render_template("followups/form.html", form=form, item=item_,
@@ -258,7 +258,7 @@ def edit_item(item_id: int):
 
 
 def _download(actor, evidence_id: int) -> Response:
-    path, name, content_type = services.evidence_file(actor, evidence_id)
+    path, name, content_type = commands.evidence_file(actor, evidence_id)
     # At most 10 MB: read whole, so no file handle outlives the request.
     response = send_file(io.BytesIO(path.read_bytes()), mimetype=content_type,
                          as_attachment=True, download_name=name)
@@ -279,7 +279,7 @@ def download(evidence_id: int):
 @login_required
 def board_home():
     reviewer = _board()
-    return render_template("followups/board.html", **services.board_home(reviewer),
+    return render_template("followups/board.html", **queries.board_home(reviewer),
                            u=_urls("board"), mode="board", **_labels())
 
 
@@ -304,7 +304,7 @@ def board_download(evidence_id: int):
 @bp.get("/namnd/dialog/<int:dialogue_id>/redovisning.<any(pdf, docx):kind>")
 @login_required
 def board_report(dialogue_id: int, kind: str):
-    build = services.redovisning_pdf if kind == "pdf" else services.redovisning_docx
+    build = reports.redovisning_pdf if kind == "pdf" else reports.redovisning_docx
     return _document(build(_board(), dialogue_id), kind)
 
 
@@ -314,7 +314,7 @@ def board_report(dialogue_id: int, kind: str):
 @bp.get("/granskning/<token>")
 def review(token: str):
     reviewer = reviewer_for_token(token)
-    return render_template("followups/board.html", **services.board_home(reviewer),
+    return render_template("followups/board.html", **queries.board_home(reviewer),
                            u=_urls("link", token), mode="link", token=token, **_labels())
 
 
@@ -336,13 +336,13 @@ def review_download(token: str, evidence_id: int):
 @bp.get("/granskning/<token>/redovisning.<any(pdf, docx):kind>")
 def review_report(token: str, kind: str):
     reviewer = reviewer_for_token(token)
-    build = services.redovisning_pdf if kind == "pdf" else services.redovisning_docx
+    build = reports.redovisning_pdf if kind == "pdf" else reports.redovisning_docx
     return _document(build(reviewer, reviewer.dialogue_id), kind)
 
 
 @bp.get("/granskning/<token>/kalender.ics")
 def review_calendar(token: str):
-    body = services.ics_feed(reviewer_for_token(token, touch=False))
+    body = ics.ics_feed(reviewer_for_token(token, touch=False))
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": 'inline; filename="uppfoljning.ics"'})
 

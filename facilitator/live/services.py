@@ -232,7 +232,7 @@ def snapshot(actor: Actor) -> dict:
 
 def _followups(dialogue_id: int) -> list[dict]:
     """The agreed follow-up items (agreed or later), compact; `change` type "followup" updates."""
-    from ..followups.services import public_items
+    from ..followups.queries import public_items
 
     return public_items(dialogue_id)
 

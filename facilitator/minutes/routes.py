@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from ..core.payloads import apply_errors
 from ..dialogues.forms import STATUS_LABELS
 from ..errors import ValidationFailed
-from . import services
+from . import closing, exports, presentation, versions
 from .forms import MINUTES_STATUS_LABELS, ConfirmForm, CorrectionForm
 from .models import MinutesStatus
 
@@ -24,19 +24,19 @@ def _download(data: bytes, name: str, mimetype: str) -> Response:
 @bp.post("/stang")
 @login_required
 def close(dialogue_id: int):
-    minutes = services.close_dialogue(current_user, dialogue_id)
+    minutes = closing.close_dialogue(current_user, dialogue_id)
     flash(_("Mötet är stängt. Här är protokollets utkast: granska det och fastställ det när "
             "det stämmer."), "success")
     return redirect(url_for("minutes.show", dialogue_id=dialogue_id, version=minutes.version))
 
 
 def _index_page(dialogue_id: int, correction: CorrectionForm | None = None, status=200):
-    dialogue, versions = services.list_versions(current_user, dialogue_id)
+    dialogue, found = versions.list_versions(current_user, dialogue_id)
     return render_template(
-        "minutes/index.html", dialogue=dialogue, versions=versions,
-        latest=versions[0] if versions else None, confirm=ConfirmForm(),
+        "minutes/index.html", dialogue=dialogue, versions=found,
+        latest=found[0] if found else None, confirm=ConfirmForm(),
         correction=correction or CorrectionForm(), status_labels=MINUTES_STATUS_LABELS,
-        dialogue_status_labels=STATUS_LABELS, can_compile=dialogue.status in services.HAS_MINUTES,
+        dialogue_status_labels=STATUS_LABELS, can_compile=dialogue.status in versions.HAS_MINUTES,
     ), status
 
 
@@ -49,7 +49,7 @@ def index(dialogue_id: int):
 @bp.post("/protokoll/sammanstall")
 @login_required
 def regenerate(dialogue_id: int):
-    minutes = services.regenerate(current_user, dialogue_id)
+    minutes = versions.regenerate(current_user, dialogue_id)
     flash(_("Utkastet är sammanställt på nytt från uppgifterna som de är nu."), "success")
     return redirect(url_for("minutes.show", dialogue_id=dialogue_id, version=minutes.version))
 
@@ -58,7 +58,7 @@ def regenerate(dialogue_id: int):
 @login_required
 def correction(dialogue_id: int):
     try:
-        minutes = services.start_correction(current_user, dialogue_id, request.form)
+        minutes = versions.start_correction(current_user, dialogue_id, request.form)
     except ValidationFailed as error:
         return _index_page(dialogue_id, apply_errors(CorrectionForm(), error), 400)
     flash(_("Version %(n)d är skapad som utkast. Fastställ den när rättelsen stämmer.",
@@ -69,20 +69,20 @@ def correction(dialogue_id: int):
 @bp.get("/protokoll/v<int:version>")
 @login_required
 def show(dialogue_id: int, version: int):
-    dialogue, minutes = services.get_version(current_user, dialogue_id, version)
-    _dialogue, latest = services.latest_version(current_user, dialogue_id)
+    dialogue, minutes = versions.get_version(current_user, dialogue_id, version)
+    _dialogue, latest = versions.latest_version(current_user, dialogue_id)
     return render_template(
-        "minutes/show.html", dialogue=dialogue, minutes=minutes, m=services.present(minutes),
+        "minutes/show.html", dialogue=dialogue, minutes=minutes, m=presentation.present(minutes),
         is_latest=latest is not None and latest.id == minutes.id,
         is_draft=minutes.status == MinutesStatus.DRAFT, confirm=ConfirmForm(),
-        group_label=services.group_label,
+        group_label=presentation.group_label,
     )
 
 
 @bp.post("/protokoll/v<int:version>/faststall")
 @login_required
 def finalize(dialogue_id: int, version: int):
-    minutes = services.finalize(current_user, dialogue_id, version)
+    minutes = versions.finalize(current_user, dialogue_id, version)
     flash(_("Protokollet version %(n)d är fastställt.", n=minutes.version), "success")
     return redirect(url_for("minutes.show", dialogue_id=dialogue_id, version=minutes.version))
 
@@ -90,19 +90,19 @@ def finalize(dialogue_id: int, version: int):
 @bp.get("/protokoll/v<int:version>.pdf")
 @login_required
 def pdf(dialogue_id: int, version: int):
-    data, name = services.export_pdf(current_user, dialogue_id, version)
+    data, name = exports.export_pdf(current_user, dialogue_id, version)
     return _download(data, name, "application/pdf")
 
 
 @bp.get("/protokoll/v<int:version>.csv")
 @login_required
 def csv(dialogue_id: int, version: int):
-    data, name = services.export_csv(current_user, dialogue_id, version)
+    data, name = exports.export_csv(current_user, dialogue_id, version)
     return _download(data, name, "text/csv; charset=utf-8")
 
 
 @bp.get("/protokoll/v<int:version>.json")
 @login_required
 def json(dialogue_id: int, version: int):
-    data, name = services.export_json(current_user, dialogue_id, version)
+    data, name = exports.export_json(current_user, dialogue_id, version)
     return _download(data, name, "application/json; charset=utf-8")

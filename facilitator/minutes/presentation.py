@@ -1,0 +1,161 @@
+"""The minutes presented: one place for labels and formats (the page, the PDF, the CSV)."""
+
+from datetime import date, datetime
+
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
+
+from ..contributions.forms import STANCE_LABELS
+from ..contributions.models import Phase, StanceValue
+from ..dialogues.forms import KIND_LABELS
+from ..dialogues.models import ReflectionKind
+from ..followups.models import Agreement
+from ..participants.services import role_label
+from .compiling import GROUP_BOARD, GROUP_IVO
+from .forms import AGREEMENT_LABELS, FOLLOWUP_STATUS_LABELS, MINUTES_STATUS_LABELS
+from .models import Minutes
+
+
+def _from_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+# --- presenting (one place for labels and formats: the page, the PDF, the CSV) ---------
+
+
+def _fmt_datetime(value: str | None) -> str:
+    return format_datetime(_from_iso(value), "medium") if value else ""
+
+
+def _fmt_date(value: str | None, fmt: str = "long") -> str:
+    if not value:
+        return ""
+    return format_date(date.fromisoformat(value[:10]) if len(value) <= 10
+                       else _from_iso(value), fmt)
+
+
+def _minutes_text(seconds: int) -> str:
+    return _("%(n)d min", n=round((seconds or 0) / 60))
+
+
+def group_label(group: dict | None) -> str:
+    if not group:
+        return "–"
+    if group["group"] == GROUP_BOARD:
+        return group["short_name"] or group["name"]
+    if group["group"] == GROUP_IVO:
+        return "IVO"
+    return _("Utan nämnd")
+
+
+def _owner_label(group: dict) -> str:
+    if group["group"] == GROUP_BOARD:
+        return group["name"] or group["short_name"]
+    return "IVO"
+
+
+def _label(labels: dict, value: str) -> str:
+    for key, label in labels.items():
+        if key.value == value:
+            return str(label)
+    return value
+
+
+def _place(d: dict) -> str:
+    if d["is_digital"]:
+        return _("Digitalt") + (f": {d['place_room']}" if d["place_room"] else "")
+    return ", ".join(p for p in (d["place_room"], d["place_address"]) if p) or _("Inte angiven")
+
+
+def _stance_rows(tally: dict) -> list[dict]:
+    values = [v.value for v in StanceValue]
+    rows = [{"group": "all", "label": _("Alla"),
+             "counts": [tally["total"][v] for v in values], "n": tally["n"]}]
+    rows += [{"group": "role", "label": role_label(row["role"]),
+              "counts": [row["counts"][v] for v in values], "n": row["n"]}
+             for row in tally["by_role"]]
+    rows += [{"group": "board", "label": group_label(row["board"]),
+              "counts": [row["counts"][v] for v in values], "n": row["n"]}
+             for row in tally["by_board"]]
+    return rows
+
+
+def present(minutes: Minutes) -> dict:
+    """The version's content with labels and local times, ready for the page and the PDF."""
+    c = minutes.content or {}
+    d = c["dialogue"]
+    start = _from_iso(d["starts_at"])
+    phase_labels = {Phase.PRE.value: _("Före mötet"), Phase.LIVE.value: _("Under mötet")}
+    kind_labels = {k.value: str(v) for k, v in KIND_LABELS.items()}
+    attendance = c["attendance"]
+    reflections = []
+    disagreements_by_reflection: dict = {}
+    for item in c["disagreements"]:
+        disagreements_by_reflection.setdefault(item["reflection_id"], []).append(item)
+    for r in c["reflections"]:
+        phases = []
+        for phase in (Phase.PRE.value, Phase.LIVE.value):
+            tally = r["stances"][phase]
+            phases.append({"key": phase, "label": phase_labels[phase], "n": tally["n"],
+                           "rows": _stance_rows(tally)})
+        reflections.append({
+            "id": r["id"], "kind": r["kind"],
+            "kind_label": kind_labels.get(r["kind"], r["kind"]), "title": r["title"],
+            "legal_basis": r["legal_basis"], "evidence": r["evidence"],
+            "boards": _("Alla nämnder") if r["applies_to_all"] else ", ".join(r["boards"]),
+            "phases": phases,
+            "disagreements": disagreements_by_reflection.get(r["id"], []),
+            "is_question": r["kind"] == ReflectionKind.IVO_QUESTION.value,
+        })
+    return {
+        "version": minutes.version,
+        "status": minutes.status.value,
+        "status_label": str(MINUTES_STATUS_LABELS[minutes.status]),
+        "note": minutes.note,
+        "created_at": format_datetime(minutes.created_at, "medium"),
+        "finalized_at": format_datetime(minutes.finalized_at, "medium")
+        if minutes.finalized_at else "",
+        "compiled_at": _fmt_datetime(c.get("compiled_at")),
+        "title": d["title"],
+        "purpose": d["purpose"],
+        "date": format_date(start, "full") if start else _("Inte angivet"),
+        "starts_at": format_datetime(start, "short") if start else "",
+        "started_at": _fmt_datetime(d["started_at"]),
+        "closed_at": _fmt_datetime(d["closed_at"]),
+        "place": _place(d),
+        "facilitators": ", ".join(c["facilitators"]),
+        "boards": ", ".join(b["name"] for b in c["boards"]),
+        "attendance": {
+            "total": attendance["total"],
+            "roles": [role_label(r) for r in attendance["roles"]],
+            "rows": [{"label": group_label(row["board"]),
+                      "name": row["board"]["name"] if row["board"]["group"] == GROUP_BOARD
+                      else group_label(row["board"]),
+                      "counts": [row["by_role"][r] for r in attendance["roles"]],
+                      "total": row["total"]} for row in attendance["by_board"]],
+            "totals": [attendance["by_role"][r] for r in attendance["roles"]],
+        },
+        "agenda": {
+            "rows": [{"title": i["title"], "planned": _("%(n)d min", n=i["planned_minutes"]),
+                      "actual": _minutes_text(i["actual_seconds"]),
+                      "over": i["actual_seconds"] > i["planned_minutes"] * 60}
+                     for i in c["agenda"]["items"]],
+            "planned": _("%(n)d min", n=c["agenda"]["planned_minutes"]),
+            "actual": _minutes_text(c["agenda"]["actual_seconds"]),
+        },
+        "stance_labels": [str(STANCE_LABELS[v]) for v in StanceValue],
+        "reflections": reflections,
+        "questions": c["questions"],
+        "disagreements": c["disagreements"],
+        "good_examples": c["good_examples"],
+        "followups": [{
+            "title": f["title"], "description": f["description"],
+            "owner": _owner_label(f["owner"]), "role": f["responsible_role"],
+            "due": _fmt_date(f["due_date"], "medium"), "due_iso": f["due_date"] or "",
+            "agreement": _label(AGREEMENT_LABELS, f["agreement"]),
+            "different": f["agreement"] == Agreement.DIFFERENT.value,
+            "ivo_position": f["ivo_position"], "board_position": f["board_position"],
+            "status": _label(FOLLOWUP_STATUS_LABELS, f["status"]),
+            "status_reason": f["status_reason"],
+        } for f in c["followups"]],
+    }
