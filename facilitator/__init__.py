@@ -52,12 +52,14 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         organizations,
         participants,
         retention,
+        themes,
     )
 
     del models  # imported for its side effect: the whole schema is known
     core.init_app(app)
     accounts.init_app(app)
     organizations.init_app(app)
+    themes.init_app(app)
     dialogues.init_app(app)
     participants.init_app(app)
     contributions.init_app(app)

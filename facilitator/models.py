@@ -11,3 +11,4 @@ from .minutes.models import Minutes  # noqa: F401
 from .organizations.models import Organization  # noqa: F401
 from .participants.models import Participant  # noqa: F401
 from .retention.models import PurgeLog  # noqa: F401
+from .themes.models import Theme  # noqa: F401

@@ -24,6 +24,7 @@ def field_attrs(field, hint: str | None = None, **extra) -> dict:
 NAV = [
     ("dialogues.index", _l("Dialoger")),
     ("organizations.index", _l("Organisationer")),
+    ("themes.index", _l("Teman")),
     ("followups.overview", _l("Uppföljning")),
     ("api.tokens", _l("API-nycklar")),
 ]

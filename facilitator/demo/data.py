@@ -28,6 +28,9 @@ from ..dialogues.models import (
 )
 from ..extensions import db
 from ..organizations.models import Organization, OrganizationKind
+from ..themes import services as theme_services
+from ..themes.models import Theme
+from . import history
 
 DEMO_EMAIL = "demo@ivo.se"
 STOCKHOLM_TZ = ZoneInfo("Europe/Stockholm")
@@ -53,6 +56,8 @@ class ReflectionSpec:
     evidence: str = ""
     #: Short names of the boards concerned; empty means every board in the dialogue.
     only: tuple[str, ...] = ()
+    #: Names of the themes it carries (see `themes.services.SEED_THEMES`).
+    themes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,7 @@ GNESTA = DialogueSpec(
     reflections=(
         ReflectionSpec(
             key="samsyn",
+            themes=("Barnets inställning och barnets röst",),
             kind=ReflectionKind.POSITIVE,
             title="Vi har samsyn om bristerna i barnperspektivet",
             legal_basis="SoL 1 kap. 2 §",
@@ -124,6 +130,7 @@ GNESTA = DialogueSpec(
         ),
         ReflectionSpec(
             key="uteblir",
+            themes=("Inledande av utredning", "Förhandsbedömning inom 14 dagar"),
             kind=ReflectionKind.CONCERN,
             title="Utredning inleds inte när föräldrar eller unga uteblir från inbokade samtal",
             legal_basis="SoL 11 kap. 1 a §; 11 kap. 1 §",
@@ -148,6 +155,7 @@ GNESTA = DialogueSpec(
         ),
         ReflectionSpec(
             key="barnets-installning",
+            themes=("Barnets inställning och barnets röst",),
             kind=ReflectionKind.DEFICIENCY,
             title="Barnets inställning inhämtas inte",
             legal_basis="SoL 11 kap. 10 §; 1 kap. 2 §; barnkonventionen artikel 12",
@@ -168,6 +176,7 @@ GNESTA = DialogueSpec(
         ),
         ReflectionSpec(
             key="hembesok",
+            themes=("Inledande av utredning",),
             kind=ReflectionKind.IVO_QUESTION,
             title=(
                 "Hur väger nämnden in att den inte kan göra oanmälda hembesök "
@@ -257,6 +266,7 @@ STOCKHOLM = DialogueSpec(
     reflections=(
         ReflectionSpec(
             key="mottagning",
+            themes=("Omedelbar skyddsbedömning",),
             kind=ReflectionKind.POSITIVE,
             title="Strukturerat mottagande och snabba skyddsbedömningar",
             legal_basis="SoL 11 kap. 1 a § första stycket",
@@ -278,6 +288,7 @@ STOCKHOLM = DialogueSpec(
         ),
         ReflectionSpec(
             key="fjorton-dagar",
+            themes=("Förhandsbedömning inom 14 dagar",),
             kind=ReflectionKind.DEFICIENCY,
             title="Tidsgränsen på 14 dagar för förhandsbedömning hålls inte",
             legal_basis="SoL 11 kap. 1 a §",
@@ -295,6 +306,7 @@ STOCKHOLM = DialogueSpec(
         ),
         ReflectionSpec(
             key="skyddsbedomning",
+            themes=("Omedelbar skyddsbedömning", "Dokumentation"),
             kind=ReflectionKind.DEFICIENCY,
             title="Dokumentationen av den omedelbara skyddsbedömningen är otydlig",
             legal_basis="SoL 11 kap. 1 a § första stycket; 11 kap. 5 §",
@@ -317,6 +329,7 @@ STOCKHOLM = DialogueSpec(
         ),
         ReflectionSpec(
             key="samtal-med-barn",
+            themes=("Barnets inställning och barnets röst",),
             kind=ReflectionKind.CONCERN,
             title="Barn och unga får för sällan komma till tals innan beslut fattas",
             legal_basis="SoL 11 kap. 10 §; 1 kap. 2 §",
@@ -398,7 +411,8 @@ def load() -> int:
     facilitator = db.session.scalar(select(User).where(User.email == DEMO_EMAIL))
     if facilitator is None:
         return 0
-    created = 0
+    theme_services.seed_defaults()
+    created = history.load(facilitator, _organization(GNESTA.boards[0]))
     for spec in DIALOGUES:
         if _find(spec) is None:
             _create(spec, facilitator)
@@ -466,9 +480,11 @@ def _create(spec: DialogueSpec, facilitator: User) -> Dialogue:
         organizations=boards,
         facilitators=[facilitator],
     )
+    themes = {t.name: t for t in db.session.scalars(select(Theme))}
     reflections = {}
     for position, r in enumerate(spec.reflections):
         reflections[r.key] = Reflection(
+            themes=[themes[name] for name in r.themes if name in themes],
             kind=r.kind,
             title=r.title,
             body_md=r.body_md,

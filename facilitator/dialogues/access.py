@@ -41,3 +41,18 @@ def managed_dialogue(user, dialogue_id) -> Dialogue:
     if not can_manage(user, dialogue):
         raise PermissionDenied(_("Du är inte samordnare för den här dialogen."))
     return dialogue
+
+
+def visible(user, dialogue_id_column):
+    """A WHERE clause for `dialogue_id_column`: the dialogues `user` may read outcomes of —
+    what `can_manage` allows (admins: every dialogue; others: those they are on)."""
+    from sqlalchemy import select, true
+
+    from .models import dialogue_facilitators
+
+    require_facilitator(user)
+    if user.is_admin:
+        return true()
+    return dialogue_id_column.in_(
+        select(dialogue_facilitators.c.dialogue_id)
+        .where(dialogue_facilitators.c.user_id == user.id))

@@ -26,6 +26,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import HiddenInput
 
 from .models import DialogueStatus, ParticipationMode, ReflectionKind
 
@@ -114,7 +115,7 @@ class DialogueForm(_ChoicesForm):
 
 
 class ReflectionForm(_ChoicesForm):
-    _choice_fields = ("organization_ids",)
+    _choice_fields = ("organization_ids", "theme_ids")
 
     kind = SelectField(
         _l("Typ"),
@@ -127,6 +128,9 @@ class ReflectionForm(_ChoicesForm):
     evidence = StringField(_l("Underlag"), validators=[Optional(), Length(max=300)])
     applies_to_all = BooleanField(_l("Gäller alla nämnder i dialogen"), default=True)
     organization_ids = MultiCheckboxField(_l("Gäller dessa nämnder"))
+    theme_ids = MultiCheckboxField(_l("Teman"))
+    #: The earlier reflection this one starts from (set by "Utgå från en tidigare").
+    origin_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
     def validate_organization_ids(self, field):
         if not self.applies_to_all.data and not field.data:

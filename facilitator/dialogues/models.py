@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import User, utcnow
 from ..extensions import db
 from ..organizations.models import Organization
+from ..themes.models import Theme, reflection_themes
 
 
 def _enum(cls):
@@ -56,6 +57,15 @@ reflection_organizations = Table(
     db.metadata,
     Column("reflection_id", ForeignKey("reflections.id", ondelete="CASCADE"), primary_key=True),
     Column("organization_id", ForeignKey("organizations.id"), primary_key=True),
+)
+
+#: Which earlier reflection a reflection was started from (one row at most per reflection).
+reflection_origins = Table(
+    "reflection_origins",
+    db.metadata,
+    Column("reflection_id", ForeignKey("reflections.id", ondelete="CASCADE"), primary_key=True),
+    Column("origin_id", ForeignKey("reflections.id", ondelete="CASCADE"), index=True,
+           nullable=False),
 )
 
 agenda_item_reflections = Table(
@@ -138,6 +148,14 @@ class Reflection(db.Model):
 
     dialogue: Mapped[Dialogue] = relationship(back_populates="reflections")
     organizations: Mapped[list[Organization]] = relationship(secondary=reflection_organizations)
+    themes: Mapped[list[Theme]] = relationship(secondary=reflection_themes,
+                                               order_by=(Theme.position, Theme.name))
+    #: The earlier reflection this one was started from (another dialogue, often an earlier
+    #: supervision of the same board); kept so a recurring deficiency can be traced back.
+    origin: Mapped["Reflection | None"] = relationship(
+        secondary="reflection_origins",
+        primaryjoin="Reflection.id == reflection_origins.c.reflection_id",
+        secondaryjoin="Reflection.id == reflection_origins.c.origin_id", uselist=False)
 
 
 class AgendaItem(db.Model):

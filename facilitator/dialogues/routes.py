@@ -162,17 +162,28 @@ def reflections(dialogue_id: int):
 
 
 def _reflection_page(dialogue, form, reflection=None, status=200):
+    origin = None
+    if reflection is not None:
+        origin = reflection.origin
+    elif form.origin_id.data:
+        origin = services.get_origin(current_user, dialogue.id, form.origin_id.data)
+    earlier = services.earlier_reflections(current_user, dialogue.id) if reflection is None \
+        else []
     return render_template("dialogues/reflection_form.html", dialogue=dialogue, form=form,
-                           reflection=reflection), status
+                           reflection=reflection, origin=origin, earlier=earlier), status
 
 
 @bp.route("/<int:dialogue_id>/reflektioner/ny", methods=["GET", "POST"])
 @login_required
 def new_reflection(dialogue_id: int):
     dialogue = services.get_dialogue(current_user, dialogue_id)
-    form = ReflectionForm(**services.reflection_form_kwargs(dialogue))
+    kwargs = services.reflection_form_kwargs(dialogue)
     if request.method == "GET":
-        return _reflection_page(dialogue, form)
+        if request.args.get("fran"):
+            data = services.reflection_copy_data(current_user, dialogue_id, request.args["fran"])
+            return _reflection_page(dialogue, ReflectionForm(data=data, **kwargs))
+        return _reflection_page(dialogue, ReflectionForm(**kwargs))
+    form = ReflectionForm(**kwargs)
     try:
         reflection = services.create_reflection(current_user, dialogue_id, request.form)
     except DomainError as error:

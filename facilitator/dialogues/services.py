@@ -17,8 +17,9 @@ from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..organizations.models import Organization
 from ..participants.models import Participant
+from ..themes import services as theme_services
 from . import codes
-from .access import managed_dialogue, require_facilitator
+from .access import can_manage, managed_dialogue, require_facilitator
 from .forms import AgendaItemForm, DialogueForm, ReflectionForm
 from .models import (
     AgendaItem,
@@ -309,7 +310,10 @@ def _reflection(dialogue: Dialogue, reflection_id) -> Reflection:
 
 
 def reflection_form_kwargs(dialogue: Dialogue) -> dict:
-    return {"organization_choices": [(o.id, o.name) for o in dialogue.organizations]}
+    # A theme taken out of use stays choosable where a reflection here already carries it.
+    kept = {t.id for r in dialogue.reflections for t in r.themes}
+    return {"organization_choices": [(o.id, o.name) for o in dialogue.organizations],
+            "theme_choices": theme_services.choices(kept)}
 
 
 def _apply_reflection(dialogue: Dialogue, reflection: Reflection, form: ReflectionForm) -> None:
@@ -324,6 +328,58 @@ def _apply_reflection(dialogue: Dialogue, reflection: Reflection, form: Reflecti
         [] if reflection.applies_to_all
         else [o for o in dialogue.organizations if o.id in chosen]
     )
+    reflection.themes = theme_services.by_ids(form.theme_ids.data)
+
+
+def _origin(actor, dialogue: Dialogue, origin_id) -> Reflection | None:
+    """The earlier reflection a new one starts from: in another dialogue `actor` may read."""
+    if not origin_id:
+        return None
+    origin = db.session.get(Reflection, origin_id)
+    if origin is None or origin.dialogue_id == dialogue.id or not can_manage(actor,
+                                                                            origin.dialogue):
+        message = _("Den tidigare reflektionen finns inte, eller hör till en dialog du inte "
+                    "kan se.")
+        raise ValidationFailed(message, errors={"origin_id": [message]})
+    return origin
+
+
+def get_origin(actor, dialogue_id, origin_id) -> Reflection | None:
+    """The earlier reflection named by a form being filled in, or None when it is not one
+    `actor` may read (the form's own validation then says why)."""
+    dialogue = managed_dialogue(actor, dialogue_id)
+    try:
+        return _origin(actor, dialogue, int(origin_id))
+    except (TypeError, ValueError, ValidationFailed):
+        return None
+
+
+def earlier_reflections(actor, dialogue_id) -> list[dict]:
+    """Reflections in the other dialogues `actor` may read, to start a new one from: the
+    dialogues that share a board with this one first, then the newest first."""
+    dialogue = managed_dialogue(actor, dialogue_id)
+    boards = {o.id for o in dialogue.organizations}
+    others = [d for d in list_dialogues(actor) if d.id != dialogue.id and d.reflections]
+    others.sort(key=lambda d: (not boards & {o.id for o in d.organizations},
+                               -(d.starts_at or d.created_at).timestamp()))
+    return [{"dialogue": d, "reflections": d.reflections} for d in others]
+
+
+def reflection_copy_data(actor, dialogue_id, origin_id) -> dict:
+    """The new-reflection form filled from an earlier reflection: text, legal basis,
+    evidence and themes copied, the link to it kept."""
+    dialogue = managed_dialogue(actor, dialogue_id)
+    try:
+        origin = _origin(actor, dialogue, int(origin_id))
+    except (TypeError, ValueError, ValidationFailed):
+        origin = None
+    if origin is None:
+        raise NotFound(_("Den tidigare reflektionen finns inte, eller hör till en dialog du "
+                         "inte kan se."))
+    data = reflection_form_data(origin)
+    data.update(applies_to_all=True, organization_ids=[], origin_id=origin.id,
+                theme_ids=[t.id for t in origin.themes if t.active])
+    return data
 
 
 def _snapshot(reflection: Reflection) -> dict:
@@ -335,9 +391,10 @@ def create_reflection(actor, dialogue_id, payload) -> Reflection:
     dialogue = managed_dialogue(actor, dialogue_id)
     _require_preparable(dialogue)
     form = validated(ReflectionForm, payload, **reflection_form_kwargs(dialogue))
+    origin = _origin(actor, dialogue, form.origin_id.data)
     reflection = Reflection(dialogue=dialogue,
                             position=max((r.position for r in dialogue.reflections), default=-1)
-                            + 1)
+                            + 1, origin=origin)
     _apply_reflection(dialogue, reflection, form)
     db.session.add(reflection)
     db.session.flush()
@@ -497,6 +554,7 @@ def reflection_form_data(reflection: Reflection) -> dict:
         "legal_basis": reflection.legal_basis, "evidence": reflection.evidence,
         "applies_to_all": reflection.applies_to_all,
         "organization_ids": [o.id for o in reflection.organizations],
+        "theme_ids": [t.id for t in reflection.themes],
     }
 
 

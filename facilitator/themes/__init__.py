@@ -1,0 +1,10 @@
+"""Themes (teman): what a reflection is about, kept by admins, so a board's deficiencies can be
+followed from one supervision to the next."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from . import models, routes  # noqa: F401
+
+    app.register_blueprint(routes.bp)
