@@ -1,4 +1,4 @@
-"""Themes: the admin's list, themes on reflections, and starting a reflection from an earlier one."""
+"""Themes: the admin's list, themes on reflections, a reflection started from an earlier one."""
 
 import pytest
 from helpers_dialogues import make_dialogue, make_org, make_reflection, reflection_payload
