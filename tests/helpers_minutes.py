@@ -7,8 +7,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from facilitator.accounts.models import utcnow
 from facilitator.contributions.models import Contribution, Stance, Vote
+from facilitator.core.clock import utcnow
 from facilitator.dialogues import codes
 from facilitator.dialogues.models import AgendaItem, Dialogue, DialogueStatus, Reflection
 from facilitator.followups.models import FollowUpItem

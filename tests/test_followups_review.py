@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from helpers_followups import PASSWORD, PDF, make_item, make_link, make_world, user
 
-from facilitator.accounts.models import utcnow
+from facilitator.core.clock import utcnow
+from facilitator.core.tokens import hash_token as token_hash
 from facilitator.extensions import db
 from facilitator.followups.models import Evidence, FollowUpEvent, FollowUpItem, ReviewLink
-from facilitator.followups.reviewers import token_hash
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from conftest import PASSWORD
 from sqlalchemy import select
 
 from facilitator.accounts.models import LoginSession, User
+from facilitator.core.tokens import hash_token
 from facilitator.extensions import db
 
 WRONG = "fel-losenord-helt-och-hallet"
@@ -39,6 +40,16 @@ def test_login_redirects_and_renews_the_session(app, client, auth, make_user):
         assert "planted" not in sess, "the pre-login session must not survive the login"
     assert logged_in(client)
     assert db.session.scalar(select(LoginSession).where(LoginSession.ended_at.is_(None)))
+
+
+def test_a_login_session_is_stored_as_the_hash_of_its_token(client, auth, make_user):
+    make_user()
+    auth.login()
+    with client.session_transaction() as sess:
+        token = sess["_user_id"]  # what the signed cookie carries
+    login = db.session.scalar(select(LoginSession))
+    assert login.token_hash == hash_token(token)
+    assert token not in login.token_hash, "a copy of the database must not hold a usable token"
 
 
 def test_login_follows_a_local_next_but_not_an_external_one(client, auth, make_user):

@@ -6,9 +6,10 @@ import pytest
 from helpers_live import get, new_meeting, ok, refused
 from sqlalchemy import select
 
-from facilitator.accounts.models import LoginSession, utcnow
+from facilitator.accounts.models import LoginSession
 from facilitator.audit.models import AuditEntry
 from facilitator.contributions.models import Contribution, Stance, Vote
+from facilitator.core.clock import utcnow
 from facilitator.dialogues.models import Dialogue
 from facilitator.extensions import db, socketio
 from facilitator.live.models import Meeting, Poll
@@ -161,7 +162,7 @@ def test_a_rotated_projector_link_drops_the_old_screen(room):
 def test_a_rotated_projector_link_is_refused_at_the_next_event(room):
     """A screen on another server process is not dropped at once, but refused at its next
     event: the link is checked against the database every time."""
-    from facilitator.live.actors import token_hash
+    from facilitator.core.tokens import hash_token as token_hash
 
     projector = room.projector_socket()
     get(Meeting, room.dialogue_id).projector_token_hash = token_hash("en helt ny länk")

@@ -8,9 +8,9 @@ import pytest
 from helpers_live import events, get, new_meeting, ok, received, refused
 from sqlalchemy import func, select
 
-from facilitator.accounts.models import utcnow
 from facilitator.audit.models import AuditEntry
 from facilitator.contributions.models import Contribution, Stance, Vote
+from facilitator.core.clock import utcnow
 from facilitator.dialogues.models import Dialogue
 from facilitator.extensions import db
 from facilitator.live import tallies

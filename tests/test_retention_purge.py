@@ -6,9 +6,9 @@ import pytest
 from helpers_minutes import DISAGREEMENT, FLAGGED, FOLLOWUP_1, HIDDEN, NAME, PENDING, build_meeting
 from sqlalchemy import select
 
-from facilitator.accounts.models import utcnow
 from facilitator.audit.models import AuditEntry
 from facilitator.contributions.models import Contribution
+from facilitator.core.clock import utcnow
 from facilitator.dialogues.models import Dialogue, DialogueStatus
 from facilitator.extensions import db
 from facilitator.followups.models import FollowUpItem

@@ -1,15 +1,12 @@
 """Facilitator accounts and their server-side login sessions."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.clock import utcnow
 from ..extensions import db
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class User(db.Model):
@@ -33,8 +30,10 @@ class User(db.Model):
 
     sessions: Mapped[list["LoginSession"]] = relationship(back_populates="user")
 
-    # Set by the user loader: the login session this request came with. Not a column.
+    # Set by the user loader: the login session this request came with, and its token
+    # (the cookie's value). Not columns.
     login_session = None
+    login_token = None
 
     # Flask-Login protocol
     is_authenticated = True
@@ -45,7 +44,7 @@ class User(db.Model):
         return self.active
 
     def get_id(self) -> str | None:
-        return self.login_session.token if self.login_session else None
+        return self.login_token if self.login_session else None
 
 
 class LoginSession(db.Model):
@@ -54,8 +53,9 @@ class LoginSession(db.Model):
     __tablename__ = "login_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: Random, 43 characters; the cookie's only reference to the login.
-    token: Mapped[str] = mapped_column(String(64), unique=True)
+    #: `core.tokens.hash_token` of the random token the cookie carries; the token itself is
+    #: never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Set at logout or deactivation; an ended session is never accepted again.

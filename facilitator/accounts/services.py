@@ -8,9 +8,11 @@ from flask_login import login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core.clock import utcnow
+from ..core.tokens import hash_token, new_token
 from ..errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 from ..extensions import db, login_manager
-from .models import LoginSession, User, utcnow
+from .models import LoginSession, User
 
 MIN_PASSWORD_LENGTH = 12
 # A hash to compare against when the e-mail is unknown, so timing does not tell.
@@ -71,10 +73,11 @@ def log_in(user: User) -> LoginSession:
     """Start a new server-side login session and renew the cookie session."""
     # A fresh session at login, so a session id planted before login is worthless.
     session.clear()
-    login = LoginSession(token=secrets.token_urlsafe(32), user=user)
+    token = new_token()
+    login = LoginSession(token_hash=hash_token(token), user=user)
     db.session.add(login)
     db.session.commit()
-    user.login_session = login
+    user.login_session, user.login_token = login, token
     login_user(user)
     return login
 
@@ -90,15 +93,24 @@ def log_out(user: User) -> None:
     if login is not None:
         from ..live import broadcast
 
-        broadcast.end_login_sockets(login.token)
+        broadcast.end_login_sockets(login.token_hash)
 
 
 def active_login(token: str | None) -> LoginSession | None:
     """The login session for a token, if it is still valid."""
     if not token:
         return None
+    return active_login_by_hash(hash_token(token))
+
+
+def active_login_by_hash(token_hash: str | None) -> LoginSession | None:
+    """The login session stored under this token hash, if it is still valid (sockets keep
+    only the hash between events)."""
+    if not token_hash:
+        return None
     login = db.session.scalar(
-        select(LoginSession).where(LoginSession.token == token, LoginSession.ended_at.is_(None))
+        select(LoginSession).where(LoginSession.token_hash == token_hash,
+                                   LoginSession.ended_at.is_(None))
     )
     if login is None or not login.user.active:
         return None
@@ -110,7 +122,7 @@ def _load_user(token: str) -> User | None:
     login = active_login(token)
     if login is None:
         return None
-    login.user.login_session = login
+    login.user.login_session, login.user.login_token = login, token
     return login.user
 
 
@@ -146,7 +158,7 @@ def set_active(actor: User, user_id: int, active: bool) -> User:
         for login in user.sessions:
             if login.ended_at is None:
                 login.ended_at = utcnow()
-                ended.append(login.token)
+                ended.append(login.token_hash)
     db.session.commit()
     from ..live import broadcast
 

@@ -1,9 +1,9 @@
 """Models as JSON: one `*_to_dict` per resource, the shapes described in openapi.py."""
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
-LOCAL_TZ = ZoneInfo("Europe/Stockholm")
+from ..core.clock import LOCAL_TZ
+
 #: How `starts_at` is written and read: local time in Stockholm, to the minute.
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 

@@ -1,14 +1,15 @@
 """API tokens: create (shown once), list, revoke, and find the facilitator behind a token."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..accounts.models import User, utcnow
+from ..accounts.models import User
+from ..core.clock import utcnow
 from ..core.payloads import validated
+from ..core.tokens import hash_token
 from ..dialogues.access import require_facilitator
 from ..errors import NotFound, PermissionDenied
 from ..extensions import db
@@ -20,10 +21,6 @@ TOKEN_PREFIX = "atf_"
 SHOWN_PREFIX_LENGTH = 12
 #: `last_used_at` is written at most this often, so busy clients do not write on every call.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 def create_token(actor: User, payload) -> tuple[ApiToken, str]:

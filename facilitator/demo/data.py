@@ -12,11 +12,11 @@ idempotent: dialogues are looked up by title and organizations by name.
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from ..accounts.models import User, utcnow
+from ..accounts.models import User
+from ..core.clock import LOCAL_TZ, today_local, utcnow
 from ..dialogues import codes
 from ..dialogues.models import (
     AgendaItem,
@@ -33,7 +33,6 @@ from ..themes.models import Theme
 from . import history
 
 DEMO_EMAIL = "demo@ivo.se"
-STOCKHOLM_TZ = ZoneInfo("Europe/Stockholm")
 
 
 # --- what the demo holds -------------------------------------------------------------
@@ -452,10 +451,10 @@ def _organization(board: Board) -> Organization:
 
 def starts_at(spec: DialogueSpec, today: date | None = None) -> datetime:
     """Next week's day for `spec`, at its local start time, as naive UTC."""
-    today = today or datetime.now(STOCKHOLM_TZ).date()
+    today = today or today_local()
     next_monday = today + timedelta(days=7 - today.weekday())
     local = datetime.combine(next_monday + timedelta(days=spec.weekday), spec.start,
-                             tzinfo=STOCKHOLM_TZ)
+                             tzinfo=LOCAL_TZ)
     return local.astimezone(UTC).replace(tzinfo=None)
 
 

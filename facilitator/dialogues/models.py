@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import User, utcnow
+from ..accounts.models import User
+from ..core.clock import utcnow
 from ..extensions import db
 from ..organizations.models import Organization
 from ..themes.models import Theme, reflection_themes

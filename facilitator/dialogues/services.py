@@ -3,15 +3,14 @@
 Every function takes the acting user first and checks access through `access`.
 """
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..accounts.models import User, utcnow
+from ..accounts.models import User
 from ..audit import services as audit
+from ..core.clock import local_to_utc, utc_to_local, utcnow
 from ..core.payloads import validated
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
@@ -30,8 +29,6 @@ from .models import (
     ReflectionKind,
     dialogue_facilitators,
 )
-
-LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 
 #: The life cycle, in order; each step is only taken from the one before it.
 LIFECYCLE = [
@@ -52,23 +49,6 @@ _REACHED = {
 
 #: Reflection fields whose change after publishing is written to the audit log.
 SUBSTANTIVE_FIELDS = ("kind", "title", "body_md", "legal_basis", "evidence")
-
-
-# --- times ---------------------------------------------------------------------------
-
-
-def local_to_utc(value: datetime | None) -> datetime | None:
-    """A naive Europe/Stockholm wall-clock time as naive UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
-
-
-def utc_to_local(value: datetime | None) -> datetime | None:
-    """Naive UTC as a naive Europe/Stockholm wall-clock time (for the form's input)."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC).astimezone(LOCAL_TZ).replace(tzinfo=None)
 
 
 # --- dialogues -----------------------------------------------------------------------

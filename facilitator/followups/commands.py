@@ -7,11 +7,10 @@ may not see is "not found", so its id tells nothing.
 """
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-from ..accounts.models import utcnow
+from ..core.clock import today_local, utcnow
 from ..core.payloads import validated
 from ..dialogues.access import managed_dialogue
 from ..errors import NotFound, PermissionDenied, ValidationFailed
@@ -22,8 +21,6 @@ from .forms import IVO_OWNER, STATUS_LABELS, CommentForm, EvidenceForm, FollowUp
 from .models import Agreement, Evidence, FollowUpEvent, FollowUpItem, FollowUpStatus
 from .prefill import owner_choices, resolve_source
 from .reviewers import Reviewer, as_reviewer, facilitator_only, item_for
-
-LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 
 S = FollowUpStatus
 #: The allowed steps. Forward: föreslagen → överenskommen → pågår → genomförd | ej genomförd;
@@ -48,10 +45,6 @@ EDITABLE_FIELDS = ("title", "description", "organization_id", "responsible_role"
 
 
 # --- small helpers -------------------------------------------------------------------
-
-
-def today_local() -> date:
-    return datetime.now(LOCAL_TZ).date()
 
 
 def status_label(status) -> str:

@@ -1,11 +1,10 @@
 """A board's calendar feed (ICS): its open items' due dates."""
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-from ..accounts.models import utcnow
+from ..core.clock import as_aware_utc, utcnow
 from ..errors import PermissionDenied
 from ..extensions import db
 from ..organizations.models import Organization
@@ -28,7 +27,7 @@ def ics_feed(reviewer) -> bytes:
     cal.add("prodid", "-//IVO//Återföring//SV")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", _("Uppföljning: %(board)s", board=organization.short_name))
-    stamp = utcnow().replace(tzinfo=ZoneInfo("UTC"))
+    stamp = as_aware_utc(utcnow())
     for item in items_for_board(reviewer):
         if item.due_date is None or item.status not in OPEN_STATUSES:
             continue

@@ -3,14 +3,16 @@ new one."""
 
 from flask_babel import gettext as _
 
-from ..accounts.models import User, utcnow
+from ..accounts.models import User
+from ..core.clock import utcnow
 from ..core.payloads import validated
+from ..core.tokens import hash_token, new_token
 from ..dialogues.access import managed_dialogue
 from ..errors import NotFound
 from ..extensions import db
 from .forms import ReviewLinkForm
 from .models import ReviewLink
-from .reviewers import facilitator_only, link_expiry, new_token, token_hash
+from .reviewers import facilitator_only, link_expiry
 
 
 def create_review_link(actor, dialogue_id, payload) -> tuple[ReviewLink, str]:
@@ -21,7 +23,7 @@ def create_review_link(actor, dialogue_id, payload) -> tuple[ReviewLink, str]:
                      organization_choices=[(o.id, o.name) for o in dialogue.organizations])
     token = new_token()
     link = ReviewLink(dialogue_id=dialogue.id, organization_id=form.organization_id.data,
-                      token_hash=token_hash(token), expires_at=link_expiry(form.days.data),
+                      token_hash=hash_token(token), expires_at=link_expiry(form.days.data),
                       created_by_id=actor.id)
     db.session.add(link)
     db.session.commit()

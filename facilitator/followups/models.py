@@ -6,7 +6,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import User, utcnow
+from ..accounts.models import User
+from ..core.clock import utcnow
 from ..dialogues.models import Dialogue, _enum
 from ..extensions import db
 from ..organizations.models import Organization

@@ -6,7 +6,7 @@ from collections import defaultdict
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..accounts.models import utcnow
+from ..core.clock import utcnow
 from ..dialogues.access import get_dialogue, managed_dialogue, require_facilitator
 from ..dialogues.models import Dialogue, dialogue_facilitators
 from ..errors import NotFound, PermissionDenied

@@ -3,17 +3,17 @@ and the evidence."""
 
 import io
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..core.clock import LOCAL_TZ, as_aware_utc, today_local
 from ..dialogues.access import get_dialogue, managed_dialogue
 from ..dialogues.models import Dialogue
 from ..errors import NotFound
 from ..extensions import db
 from ..organizations.models import Organization
-from .commands import LOCAL_TZ, event_author, status_label, today_local
+from .commands import event_author, status_label
 from .forms import AGREEMENT_LABELS
 from .models import FollowUpItem
 from .queries import ordered
@@ -47,7 +47,7 @@ def _fmt_date(value) -> str:
     if value is None:
         return "–"
     if isinstance(value, datetime):
-        value = value.replace(tzinfo=ZoneInfo("UTC")).astimezone(LOCAL_TZ).date()
+        value = as_aware_utc(value).astimezone(LOCAL_TZ).date()
     return value.isoformat()
 
 

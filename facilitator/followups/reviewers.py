@@ -5,15 +5,15 @@ Services take an `actor` that is either a facilitator `User`, a board staff `Use
 same services serve all of them.
 """
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..accounts.models import User, utcnow
+from ..accounts.models import User
+from ..core.clock import utcnow
+from ..core.tokens import hash_token
 from ..dialogues.access import can_manage
 from ..errors import Gone, NotAuthenticated, NotFound, PermissionDenied
 from ..extensions import db
@@ -21,14 +21,6 @@ from .models import FollowUpItem, ReviewLink
 
 #: How long a review link lasts unless IVO chooses otherwise.
 DEFAULT_LINK_DAYS = 180
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256((token or "").encode()).hexdigest()
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def board_of(user) -> int | None:
@@ -79,7 +71,7 @@ def reviewer_for_token(token: str | None, *, touch: bool = True) -> Reviewer:
     link = None
     if token and len(token) <= 100:
         link = db.session.scalar(
-            select(ReviewLink).where(ReviewLink.token_hash == token_hash(token)))
+            select(ReviewLink).where(ReviewLink.token_hash == hash_token(token)))
     if link is None:
         raise NotFound(_(
             "Länken till granskningen finns inte. Kontrollera att hela adressen kom med, "

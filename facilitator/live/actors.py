@@ -1,6 +1,5 @@
 """Who is on the other end of a socket, re-checked against the database at every event."""
 
-import hashlib
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -11,10 +10,6 @@ from ..extensions import db
 FACILITATOR = "facilitator"
 PARTICIPANT = "participant"
 PROJECTOR = "projector"
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass
@@ -38,7 +33,7 @@ def describe(actor: Actor) -> dict:
     """What the socket session keeps between events: ids and tokens, never objects."""
     data = {"kind": actor.kind, "dialogue_id": actor.dialogue_id}
     if actor.kind == FACILITATOR:
-        data["login_token"] = actor.user.login_session.token
+        data["login_hash"] = actor.user.login_session.token_hash
     elif actor.kind == PARTICIPANT:
         data["participant_id"] = actor.participant.id
     return data
@@ -46,7 +41,7 @@ def describe(actor: Actor) -> dict:
 
 def restore(data: dict | None, projector_hash: str | None = None) -> Actor:
     """Rebuild the actor from the socket session, refusing what is no longer valid."""
-    from ..accounts.services import active_login
+    from ..accounts.services import active_login_by_hash
     from ..participants.models import Participant
     from .models import Meeting
 
@@ -54,7 +49,7 @@ def restore(data: dict | None, projector_hash: str | None = None) -> Actor:
         raise NotAuthenticated(_("Anslutningen är inte inloggad. Ladda om sidan."))
     kind, dialogue_id = data.get("kind"), data.get("dialogue_id")
     if kind == FACILITATOR:
-        login = active_login(data.get("login_token"))
+        login = active_login_by_hash(data.get("login_hash"))
         if login is None:
             raise NotAuthenticated(_("Du är utloggad. Logga in igen."))
         login.user.login_session = login

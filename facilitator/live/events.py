@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import join_room
 
+from ..core.tokens import hash_token
 from ..errors import DomainError
 from ..extensions import db, socketio
 from . import actors, services, tallies
@@ -39,7 +40,7 @@ def on_connect(auth=None):
         logged_in = current_user.is_authenticated and current_user.login_session is not None
         if logged_in:
             # Every socket of a login hears `session_ended`, whatever screen it serves.
-            join_room(login_room(current_user.login_session.token))
+            join_room(login_room(current_user.login_session.token_hash))
             join_room(f"user:{current_user.id}")
         participant = None
         if role is None and dialogue_id is not None:
@@ -49,7 +50,7 @@ def on_connect(auth=None):
             token = auth.get("token") if isinstance(auth.get("token"), str) else None
             dialogue = services.projector_dialogue(token)
             session[ACTOR_KEY] = {"kind": actors.PROJECTOR, "dialogue_id": dialogue.id,
-                                  "projector_hash": actors.token_hash(token)}
+                                  "projector_hash": hash_token(token)}
             join_room(room_all(dialogue.id))
             join_room(room_projector(dialogue.id))
         elif participant is not None:

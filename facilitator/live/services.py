@@ -20,6 +20,7 @@ from ..contributions.models import (
     Vote,
 )
 from ..core.payloads import validated
+from ..core.tokens import hash_token
 from ..dialogues.models import AgendaItem, Dialogue, DialogueStatus
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
@@ -30,7 +31,6 @@ from .actors import (
     Actor,
     require_facilitator,
     require_participant,
-    token_hash,
 )
 from .forms import AgendaForm, IntakeForm, ModerateForm, PollForm, StanceForm, VoteForm
 from .models import ItemTiming, Meeting, Poll
@@ -67,7 +67,7 @@ def stances_visible_to_room(dialogue_id: int, reflection_id: int) -> bool:
 
 
 def used_seconds(item_ids) -> dict[int, int]:
-    from ..accounts.models import utcnow
+    from ..core.clock import utcnow
 
     now = utcnow()
     used = dict.fromkeys(item_ids, 0)
@@ -475,7 +475,7 @@ def _merge_votes(source: Contribution, target: Contribution) -> None:
 
 
 def _set_current(dialogue: Dialogue, meeting: Meeting, item: AgendaItem | None) -> None:
-    from ..accounts.models import utcnow
+    from ..core.clock import utcnow
 
     now = utcnow()
     for timing in db.session.scalars(select(ItemTiming).join(AgendaItem).where(
@@ -560,7 +560,7 @@ def set_intake(actor: Actor, payload) -> dict:
 
 def poll(actor: Actor, payload) -> dict:
     """Open a stance poll on a reflection (closing any other), or close the open one."""
-    from ..accounts.models import utcnow
+    from ..core.clock import utcnow
 
     dialogue = require_facilitator(actor)
     form = validated(PollForm, payload)
@@ -623,7 +623,7 @@ def new_projector_link(actor: Actor) -> str:
     dialogue = require_facilitator(actor)
     meeting = meeting_for(dialogue.id)
     token = secrets.token_urlsafe(24)
-    meeting.projector_token_hash = token_hash(token)
+    meeting.projector_token_hash = hash_token(token)
     audit.record("projector.link", dialogue=dialogue, user=actor.user)
     db.session.commit()
     broadcast.end_projector_sockets(dialogue.id)
@@ -633,7 +633,7 @@ def new_projector_link(actor: Actor) -> str:
 def projector_dialogue(token: str | None) -> Dialogue:
     """The dialogue a projector token opens, or NotFound."""
     meeting = db.session.scalar(select(Meeting).where(
-        Meeting.projector_token_hash == token_hash(token or "")))
+        Meeting.projector_token_hash == hash_token(token)))
     if meeting is None or not token:
         raise NotFound(_("Projektorlänken gäller inte. Be samordnaren om en ny."))
     return meeting.dialogue

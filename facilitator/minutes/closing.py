@@ -6,8 +6,8 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..accounts.models import utcnow
 from ..audit import services as audit
+from ..core.clock import utcnow
 from ..dialogues import services as dialogues
 from ..dialogues.access import managed_dialogue
 from ..dialogues.models import AgendaItem, Dialogue, DialogueStatus

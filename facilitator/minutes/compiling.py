@@ -6,7 +6,6 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from ..accounts.models import utcnow
 from ..contributions.models import (
     Contribution,
     ContributionKind,
@@ -15,6 +14,7 @@ from ..contributions.models import (
     Stance,
     StanceValue,
 )
+from ..core.clock import utcnow
 from ..dialogues.models import Dialogue
 from ..extensions import db
 from ..followups.models import Agreement, FollowUpItem, FollowUpStatus

@@ -5,8 +5,8 @@ saying what changed). Every function takes the acting user first and checks acce
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..accounts.models import utcnow
 from ..audit import services as audit
+from ..core.clock import utcnow
 from ..core.payloads import validated
 from ..dialogues.access import managed_dialogue
 from ..dialogues.models import Dialogue, DialogueStatus

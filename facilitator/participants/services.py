@@ -1,6 +1,5 @@
 """Joining a dialogue without an account, the participant's cookie, pseudonymous names."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 from functools import lru_cache
@@ -9,8 +8,9 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from ..accounts.models import utcnow
+from ..core.clock import utcnow
 from ..core.payloads import validated
+from ..core.tokens import hash_token
 from ..dialogues import codes
 from ..dialogues.models import Dialogue, DialogueStatus, ParticipationMode
 from ..errors import Conflict, Gone, NotFound
@@ -35,10 +35,6 @@ def cookie_name(dialogue: Dialogue) -> str:
 
 def cookie_name_for(dialogue_id: int) -> str:
     return f"deltagare_{dialogue_id}"
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def role_label(role) -> str:

@@ -24,10 +24,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select
 
-from ..accounts.models import utcnow
 from ..audit import services as audit
 from ..audit.models import AuditEntry
 from ..contributions.models import Contribution, ContributionStatus
+from ..core.clock import utcnow
 from ..dialogues.models import Dialogue, DialogueStatus
 from ..extensions import db
 from ..participants.models import Participant
