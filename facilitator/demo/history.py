@@ -8,7 +8,6 @@ recurring deficiency, and the board's history shows how the 2016 measure ended.
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -21,6 +20,7 @@ from ..contributions.models import (
     Stance,
     StanceValue,
 )
+from ..core.clock import LOCAL_TZ
 from ..dialogues.models import (
     Dialogue,
     DialogueStatus,
@@ -33,8 +33,6 @@ from ..followups.models import FollowUpEvent, FollowUpItem, FollowUpStatus, Sour
 from ..organizations.models import Organization
 from ..participants.models import Participant, Role
 from ..themes.models import Theme
-
-STOCKHOLM_TZ = ZoneInfo("Europe/Stockholm")
 
 CHILD = "Barnets inställning och barnets röst"
 FOURTEEN = "Förhandsbedömning inom 14 dagar"
@@ -228,7 +226,7 @@ GNESTA_BOARD = "Socialnämnden i Gnesta kommun"
 
 
 def _utc(local: datetime) -> datetime:
-    return local.replace(tzinfo=STOCKHOLM_TZ).astimezone(UTC).replace(tzinfo=None)
+    return local.replace(tzinfo=LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
 
 
 def _day(value: date, hour: int = 12) -> datetime:

@@ -1,7 +1,7 @@
 """login sessions store the hash of their token
 
 Revision ID: 3f1a9c2e7b10
-Revises: 67e3c5e7fa6b
+Revises: cc428a39e6c9
 Create Date: 2026-12-02 21:20:00
 
 Existing sessions keep working: each stored token is replaced by its SHA-256, which is what
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '3f1a9c2e7b10'
-down_revision = '67e3c5e7fa6b'
+down_revision = 'cc428a39e6c9'
 branch_labels = None
 depends_on = None
 
