@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
@@ -13,19 +13,26 @@ class User(db.Model):
     """A facilitator (IVO staff). Admins also manage other facilitators."""
 
     __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("oidc_issuer", "oidc_subject",
+                                       name="uq_users_oidc_issuer_oidc_subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Login name; stored lower-case.
     email: Mapped[str] = mapped_column(String(254), unique=True)
     #: Shown in the console and the audit log.
     name: Mapped[str] = mapped_column(String(120))
-    #: Werkzeug scrypt hash; never the password itself.
-    password_hash: Mapped[str] = mapped_column(String(255))
+    #: Werkzeug scrypt hash; never the password itself. None: no password (signs in only
+    #: through the identity provider).
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(default=False)
     #: A deactivated facilitator cannot log in; their history stays.
     active: Mapped[bool] = mapped_column(default=True)
     #: Set for a board's staff account: it sees only that board's follow-up items.
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    #: The identity provider's issuer and subject (`sub`) this account is linked to, set at
+    #: the first OpenID Connect sign-in; the subject never changes for one person.
+    oidc_issuer: Mapped[str | None] = mapped_column(String(255))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     sessions: Mapped[list["LoginSession"]] = relationship(back_populates="user")

@@ -1,6 +1,7 @@
 """Accounts: create, authenticate, log in and out, deactivate."""
 
 import secrets
+from urllib.parse import urlencode
 
 from flask import session
 from flask_babel import gettext as _
@@ -64,6 +65,9 @@ def authenticate(email: str, password: str) -> User:
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
         raise NotAuthenticated(_("Fel e-postadress eller lösenord."))
+    if user.password_hash is None:  # signs in only through the identity provider
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise NotAuthenticated(_("Fel e-postadress eller lösenord."))
     if not check_password_hash(user.password_hash, password or "") or not user.active:
         raise NotAuthenticated(_("Fel e-postadress eller lösenord."))
     return user
@@ -94,6 +98,12 @@ def log_out(user: User) -> None:
         from ..live import broadcast
 
         broadcast.end_login_sockets(login.token_hash)
+
+
+def end_session_url(endpoint: str, client_id: str, return_to: str) -> str:
+    """The provider's end-session address (RP-initiated logout), coming back to `return_to`."""
+    query = urlencode({"client_id": client_id, "post_logout_redirect_uri": return_to})
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
 def active_login(token: str | None) -> LoginSession | None:
@@ -153,15 +163,25 @@ def set_active(actor: User, user_id: int, active: bool) -> User:
     if user.id == actor.id and not active:
         raise ValidationFailed(_("Du kan inte inaktivera ditt eget konto."))
     user.active = active
-    ended = []
-    if not active:
-        for login in user.sessions:
-            if login.ended_at is None:
-                login.ended_at = utcnow()
-                ended.append(login.token_hash)
+    ended = end_all_logins(user) if not active else []
     db.session.commit()
+    drop_login_sockets(ended)
+    return user
+
+
+def end_all_logins(user: User) -> list[str]:
+    """End every open login session of a user (not committed); their token hashes."""
+    ended = []
+    for login in user.sessions:
+        if login.ended_at is None:
+            login.ended_at = utcnow()
+            ended.append(login.token_hash)
+    return ended
+
+
+def drop_login_sockets(token_hashes: list[str]) -> None:
+    """After the commit: tell the sockets of ended logins, on every process, to go."""
     from ..live import broadcast
 
-    for token in ended:
-        broadcast.end_login_sockets(token)
-    return user
+    for token_hash in token_hashes:
+        broadcast.end_login_sockets(token_hash)
