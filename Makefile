@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := facilitator
 
-.PHONY: run test lint translations extract-messages clean bench run-cluster
+.PHONY: run test lint translations extract-messages clean bench run-cluster run-oidc
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ bench: $(VENV)/.installed-dev translations
 # Two processes behind nginx (ip_hash), Redis and PostgreSQL (docs/deploy.md).
 run-cluster: $(VENV)/.installed translations
 	$(BIN)/python deploy/cluster.py
+
+# Sign in through a real OpenID Connect provider on loopback (docs/deploy.md).
+run-oidc: $(VENV)/.installed-dev translations
+	$(BIN)/python deploy/run_oidc.py --port $(PORT)
 
 extract-messages: $(VENV)/.installed-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o facilitator/translations/messages.pot .

@@ -53,6 +53,31 @@ class Config:
     #: Wrong join codes allowed per client address (right codes are never counted).
     JOIN_CODE_RATE_LIMIT = _env("JOIN_CODE_RATE_LIMIT", "10 per minute")
 
+    #: Local password login (`0` turns it off once everyone signs in through the provider).
+    PASSWORD_LOGIN = _env("PASSWORD_LOGIN", "1") not in ("0", "false", "False", "no")
+    #: OpenID Connect sign-in (docs/deploy.md). Unset OIDC_ISSUER: password login only.
+    OIDC_ISSUER = _env("OIDC_ISSUER")
+    OIDC_CLIENT_ID = _env("OIDC_CLIENT_ID")
+    OIDC_CLIENT_SECRET = _env("OIDC_CLIENT_SECRET")
+    OIDC_SCOPES = _env("OIDC_SCOPES", "openid email profile")
+    #: "Logga in med <organisation>" on the login page.
+    OIDC_ORGANIZATION = _env("OIDC_ORGANIZATION", "IVO")
+    #: Which claims give the e-mail, whether it is verified, the name and the groups.
+    OIDC_EMAIL_CLAIM = _env("OIDC_EMAIL_CLAIM", "email")
+    #: `-`: no such claim, every e-mail the provider issues counts as verified (Entra ID).
+    OIDC_EMAIL_VERIFIED_CLAIM = _env("OIDC_EMAIL_VERIFIED_CLAIM", "email_verified")
+    OIDC_NAME_CLAIM = _env("OIDC_NAME_CLAIM", "name")
+    OIDC_GROUPS_CLAIM = _env("OIDC_GROUPS_CLAIM", "groups")
+    #: Members of this group sign in as facilitators; members of the admin group as admins.
+    OIDC_ALLOWED_GROUP = _env("OIDC_ALLOWED_GROUP")
+    OIDC_ADMIN_GROUP = _env("OIDC_ADMIN_GROUP")
+    #: Members of this group sign in as a board's staff; the board comes from
+    #: OIDC_BOARD_CLAIM (a board's name or short name) or from an admin's mapping.
+    OIDC_BOARD_GROUP = _env("OIDC_BOARD_GROUP")
+    OIDC_BOARD_CLAIM = _env("OIDC_BOARD_CLAIM")
+    #: Seconds of clock difference allowed when checking the ID token's times.
+    OIDC_CLOCK_SKEW_SECONDS = _env_int("OIDC_CLOCK_SKEW_SECONDS", 60)
+
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
     LANGUAGES = ("sv", "en")

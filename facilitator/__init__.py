@@ -49,6 +49,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         live,
         minutes,
         models,
+        oidc,
         organizations,
         participants,
         retention,
@@ -58,6 +59,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     del models  # imported for its side effect: the whole schema is known
     core.init_app(app)
     accounts.init_app(app)
+    oidc.init_app(app)
     organizations.init_app(app)
     themes.init_app(app)
     dialogues.init_app(app)

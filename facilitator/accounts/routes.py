@@ -1,11 +1,20 @@
 """Login, logout and the admin's facilitator list."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.security import is_local_path
-from ..errors import DomainError, NotAuthenticated
+from ..errors import DomainError, NotAuthenticated, PermissionDenied
 from ..extensions import limiter, login_manager
 from . import services
 from .forms import ConfirmForm, LoginForm, UserForm
@@ -33,6 +42,9 @@ def _safe_next(target: str | None) -> str:
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
+    if request.method == "POST" and not current_app.config["PASSWORD_LOGIN"]:
+        raise PermissionDenied(_("Inloggning med lösenord är avstängd. Logga in med %(org)s.",
+                                 org=current_app.config["OIDC_ORGANIZATION"]))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -55,8 +67,11 @@ def login():
 @login_required
 def logout():
     if ConfirmForm().validate_on_submit():
+        end_session = session.get("end_session_url")  # set by a provider sign-in
         services.log_out(current_user)
         flash(_("Du är utloggad."), "info")
+        if end_session:
+            return redirect(end_session)
     return redirect(url_for("accounts.login"))
 
 

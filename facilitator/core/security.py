@@ -2,7 +2,16 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, current_app, request
+
+
+def _provider_origin() -> str:
+    """The identity provider's origin: logout's form answers with a redirect to it."""
+    issuer = current_app.config.get("OIDC_ISSUER")
+    if not issuer:
+        return ""
+    parts = urlsplit(issuer)
+    return f" {parts.scheme}://{parts.netloc}"
 
 
 def content_security_policy() -> str:
@@ -15,7 +24,7 @@ def content_security_policy() -> str:
             "style-src 'self'",
             "img-src 'self' data:",
             f"connect-src 'self' {ws_scheme}://{request.host}",
-            "form-action 'self'",
+            f"form-action 'self'{_provider_origin()}",
             "frame-ancestors 'none'",
             "object-src 'none'",
             "base-uri 'none'",

@@ -1,0 +1,263 @@
+"""Signing in through a real OpenID Connect provider process, in Chromium.
+
+The provider is oidc-provider-mock on loopback (deploy/oidc_provider.py); the app is gunicorn
+as in production. Every refusal ends on a Swedish page and leaves no login session.
+"""
+
+import sqlite3
+import subprocess
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from conftest import BIN, ROOT, assert_accessible, free_port, server_env, start_server
+
+from deploy.oidc_provider import Provider
+
+pytestmark = pytest.mark.xdist_group("oidc")
+
+GROUP, ADMINS, BOARDS = "aterforing-samordnare", "aterforing-admin", "aterforing-namnd"
+
+
+class World:
+    def __init__(self, tmp, *, token_max_age=3600, **extra):
+        self.provider = Provider(free_port(), token_max_age=token_max_age).wait()
+        self.db_path = tmp / "oidc.sqlite3"
+        env = server_env(
+            f"sqlite:///{self.db_path}", OIDC_ISSUER=self.provider.url,
+            OIDC_CLIENT_ID="aterforing", OIDC_CLIENT_SECRET="klienthemlighet",
+            OIDC_ALLOWED_GROUP=GROUP, OIDC_ADMIN_GROUP=ADMINS, OIDC_BOARD_GROUP=BOARDS,
+            OIDC_BOARD_CLAIM="organization", OIDC_ORGANIZATION="IVO", **extra)
+        subprocess.run([str(BIN / "flask"), "db", "upgrade"], env=env, cwd=ROOT, check=True,
+                       capture_output=True)
+        port = free_port()
+        self.server = start_server(env, port)
+        self.url = f"http://127.0.0.1:{port}"
+
+    def open_logins(self, email: str) -> int:
+        with sqlite3.connect(self.db_path) as conn:
+            return conn.execute(
+                "SELECT count(*) FROM login_sessions JOIN users ON users.id = user_id "
+                "WHERE users.email = ? AND ended_at IS NULL", (email,)).fetchone()[0]
+
+    def account(self, email: str):
+        with sqlite3.connect(self.db_path) as conn:
+            return conn.execute(
+                "SELECT name, is_admin, organization_id, oidc_subject, password_hash "
+                "FROM users WHERE email = ?", (email,)).fetchone()
+
+    def stop(self):
+        self.server.terminate()
+        self.server.wait(5)
+        self.provider.stop()
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    w = World(tmp_path_factory.mktemp("oidc"))
+    yield w
+    w.stop()
+
+
+@pytest.fixture
+def tab(browser):
+    """A fresh browser; the provider's page asks for a stylesheet on the internet: refused."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="sv-SE")
+    context.route("https://**", lambda route: route.abort())
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def person(sub, email, *, groups=(GROUP,), verified=True, name="Anna Andersson", **more):
+    return sub, {"email": email, "email_verified": verified, "name": name,
+                 "groups": list(groups), **more}
+
+
+def sign_in(page, world, sub, *, path="/logga-in"):
+    """From a page of the app to the provider, pick the person, and back."""
+    page.goto(f"{world.url}{path}")
+    page.get_by_role("link", name="Logga in med IVO").click()
+    page.wait_for_url(f"{world.provider.url}/oauth2/authorize*")
+    page.locator("input[name=sub]").fill(sub)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_load_state()
+
+
+def assert_refused(page, world, email, text):
+    assert page.get_by_role("heading", level=1).inner_text() == "Inloggningen gick inte igenom"
+    assert text in page.get_by_role("alert").inner_text()
+    assert world.open_logins(email) == 0
+    page.goto(f"{world.url}/dialoger/")
+    assert "/logga-in" in page.url  # not signed in
+
+
+def test_sign_in_reaches_the_dialogue_list_and_logout_ends_both_sessions(world, tab):
+    world.provider.set_user(*person("anna", "anna.andersson@ivo.se"))
+    tab.goto(f"{world.url}/dialoger/")
+    assert "/logga-in" in tab.url
+    # The provider's button comes first, before the password form.
+    first = tab.locator("main a.button, main button").first
+    assert first.inner_text() == "Logga in med IVO"
+    assert_accessible(tab)
+    tab.get_by_role("link", name="Logga in med IVO").click()
+    tab.wait_for_url(f"{world.provider.url}/oauth2/authorize*")
+    query = parse_qs(urlsplit(tab.url).query)
+    assert query["code_challenge_method"] == ["S256"] and query["code_challenge"][0]
+    assert query["state"][0] and query["nonce"][0]
+    tab.locator("input[name=sub]").fill("anna")
+    tab.get_by_role("button", name="Authorize").click()
+    tab.wait_for_url(f"{world.url}/dialoger/")
+    assert tab.get_by_role("heading", level=1).is_visible()
+    assert world.open_logins("anna.andersson@ivo.se") == 1
+    name, is_admin, org, subject, password_hash = world.account("anna.andersson@ivo.se")
+    assert (name, is_admin, org, subject, password_hash) == ("Anna Andersson", 0, None,
+                                                            "anna", None)
+
+    tab.get_by_role("button", name="Logga ut").click()
+    tab.wait_for_url(f"{world.provider.url}/oauth2/end_session*")  # the provider's logout
+    assert world.open_logins("anna.andersson@ivo.se") == 0
+    tab.get_by_role("button", name="End session").click()
+    tab.wait_for_url(f"{world.url}/logga-in*")
+    assert "Du är utloggad." in tab.content()
+
+
+def test_an_admin_and_a_board_by_claim(world, tab, browser):
+    world.provider.set_user(*person("sara", "sara@ivo.se", groups=(ADMINS,), name="Sara"))
+    sign_in(tab, world, "sara")
+    assert tab.get_by_role("heading", level=1).inner_text() == "Välkommen, Sara"
+    assert world.account("sara@ivo.se")[1] == 1  # admin by group
+    # The admin adds a board; a board's staff member then signs in, mapped by a claim.
+    tab.goto(f"{world.url}/organisationer/ny")
+    tab.get_by_label("Fullständigt namn").fill("Socialnämnden i Gnesta kommun")
+    tab.get_by_label("Kortnamn").fill("Gnesta")
+    tab.get_by_role("button", name="Lägg till", exact=True).click()
+    tab.wait_for_load_state()
+    world.provider.set_user(*person("ulla", "ulla@gnesta.se", groups=(BOARDS,), name="Ulla",
+                                    organization="Gnesta"))
+    other = browser.new_context(locale="sv-SE")
+    other.route("https://**", lambda route: route.abort())
+    try:
+        page = other.new_page()
+        sign_in(page, world, "ulla")
+        assert page.url == f"{world.url}/namnd", page.url  # the board's own follow-up
+        assert world.account("ulla@gnesta.se")[2] is not None  # mapped to the board
+    finally:
+        other.close()
+
+
+def test_wrong_state_is_refused(world, tab):
+    world.provider.set_user(*person("bo", "bo@ivo.se", name="Bo"))
+
+    def tamper(route):
+        """The provider's redirect back to the app, with another state than it was given."""
+        if route.request.method != "POST":
+            return route.continue_()
+        answer = route.fetch(max_redirects=0)
+        parts = urlsplit(answer.headers["location"])
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        assert query["state"] and query["code"]
+        query["state"] = "forfalskad-state"
+        route.fulfill(status=302, headers={"location": parts._replace(
+            query=urlencode(query)).geturl()})
+
+    tab.route(f"{world.provider.url}/oauth2/authorize*", tamper)
+    sign_in(tab, world, "bo")
+    assert_refused(tab, world, "bo@ivo.se", "Börja om från inloggningssidan")
+    assert world.account("bo@ivo.se") is None
+
+
+def test_a_replayed_code_is_refused(world, tab, browser):
+    world.provider.set_user(*person("cilla", "cilla@ivo.se", name="Cilla"))
+    callbacks = []
+    tab.on("request", lambda r: callbacks.append(r.url) if "/logga-in/idp/svar" in r.url
+           else None)
+    sign_in(tab, world, "cilla")
+    assert world.open_logins("cilla@ivo.se") == 1
+    code = parse_qs(urlsplit(callbacks[0]).query)["code"][0]
+
+    other = browser.new_context(locale="sv-SE")
+    other.route("https://**", lambda route: route.abort())
+    try:
+        page = other.new_page()
+        page.goto(f"{world.url}/logga-in")
+        page.get_by_role("link", name="Logga in med IVO").click()
+        page.wait_for_url(f"{world.provider.url}/oauth2/authorize*")
+        state = parse_qs(urlsplit(page.url).query)["state"][0]
+        # The used code, with this browser's own valid state: the provider refuses it.
+        page.goto(f"{world.url}/logga-in/idp/svar?{urlencode({'code': code, 'state': state})}")
+        assert page.get_by_role("heading", level=1).inner_text() == \
+            "Inloggningen gick inte igenom"
+        assert "koden kan redan ha använts" in page.get_by_role("alert").inner_text()
+        assert world.open_logins("cilla@ivo.se") == 1  # only the first browser's
+        page.goto(f"{world.url}/dialoger/")
+        assert "/logga-in" in page.url
+    finally:
+        other.close()
+
+
+def test_a_person_outside_the_group_is_refused(world, tab):
+    world.provider.set_user(*person("dan", "dan@ivo.se", groups=("ekonomi",), name="Dan"))
+    sign_in(tab, world, "dan")
+    assert_refused(tab, world, "dan@ivo.se", "Du har inte behörighet till Återföring")
+    assert world.account("dan@ivo.se") is None
+    assert_accessible(tab)
+
+
+def test_removed_from_the_group_is_refused_and_their_sessions_end(world, tab, browser):
+    world.provider.set_user(*person("eva", "eva@ivo.se", name="Eva"))
+    sign_in(tab, world, "eva")
+    assert world.open_logins("eva@ivo.se") == 1
+
+    world.provider.set_user(*person("eva", "eva@ivo.se", groups=(), name="Eva"))
+    other = browser.new_context(locale="sv-SE")
+    other.route("https://**", lambda route: route.abort())
+    try:
+        page = other.new_page()
+        sign_in(page, world, "eva")
+        assert_refused(page, world, "eva@ivo.se", "Du har inte behörighet till Återföring")
+    finally:
+        other.close()
+    tab.goto(f"{world.url}/dialoger/")  # the first browser's login has ended too
+    assert "/logga-in" in tab.url
+
+
+def test_a_changed_email_claim_is_refused(world, tab):
+    world.provider.set_user(*person("fia", "fia@ivo.se", name="Fia"))
+    sign_in(tab, world, "fia")
+    tab.get_by_role("button", name="Logga ut").click()
+    tab.get_by_role("button", name="End session").click()
+    tab.wait_for_url(f"{world.url}/logga-in*")
+
+    world.provider.set_user(*person("fia", "fia.ny@ivo.se", name="Fia"))
+    sign_in(tab, world, "fia")
+    assert_refused(tab, world, "fia@ivo.se", "Din e-postadress hos inloggningstjänsten har ändrats")
+    assert world.account("fia.ny@ivo.se") is None
+
+
+def test_an_unverified_email_is_never_linked_to_an_account(world, tab):
+    world.provider.set_user(*person("gun", "gun@ivo.se", verified=False, name="Gun"))
+    sign_in(tab, world, "gun")
+    assert_refused(tab, world, "gun@ivo.se", "har inte bekräftat din e-postadress")
+
+
+@pytest.fixture(scope="module")
+def expired_world(tmp_path_factory):
+    """A provider whose ID tokens expired ten minutes before they were issued; no passwords."""
+    w = World(tmp_path_factory.mktemp("oidc-expired"), token_max_age=-600, PASSWORD_LOGIN="0")
+    yield w
+    w.stop()
+
+
+def test_an_expired_id_token_is_refused_and_password_login_is_off(expired_world, tab):
+    w = expired_world
+    w.provider.set_user(*person("hans", "hans@ivo.se", name="Hans"))
+    tab.goto(f"{w.url}/logga-in")
+    assert tab.get_by_label("Lösenord").count() == 0  # PASSWORD_LOGIN=0: no password form
+    token = tab.locator("input[name=csrf_token]").first.get_attribute("value")
+    answer = tab.request.post(f"{w.url}/logga-in", form={
+        "csrf_token": token, "email": "hans@ivo.se", "password": "x" * 20})
+    assert answer.status == 403
+    assert "Inloggning med lösenord är avstängd" in answer.text()
+    sign_in(tab, w, "hans")
+    assert_refused(tab, w, "hans@ivo.se", "hade gått ut")
+    assert w.account("hans@ivo.se") is None
