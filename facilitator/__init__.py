@@ -46,6 +46,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         demo,
         dialogues,
         followups,
+        history,
         live,
         minutes,
         models,
@@ -68,6 +69,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     api.init_app(app)
     live.init_app(app)
     followups.init_app(app)
+    history.init_app(app)
     minutes.init_app(app)
     retention.init_app(app)
     demo.init_app(app)
