@@ -7,7 +7,7 @@ recurring deficiency, and the board's history shows how the 2016 measure ended.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -20,7 +20,7 @@ from ..contributions.models import (
     Stance,
     StanceValue,
 )
-from ..core.clock import LOCAL_TZ
+from ..core.clock import local_to_utc
 from ..dialogues.models import (
     Dialogue,
     DialogueStatus,
@@ -226,7 +226,7 @@ GNESTA_BOARD = "Socialnämnden i Gnesta kommun"
 
 
 def _utc(local: datetime) -> datetime:
-    return local.replace(tzinfo=LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
+    return local_to_utc(local)
 
 
 def _day(value: date, hour: int = 12) -> datetime:
