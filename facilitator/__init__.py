@@ -47,6 +47,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         dialogues,
         followups,
         history,
+        library,
         live,
         minutes,
         models,
@@ -70,6 +71,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     live.init_app(app)
     followups.init_app(app)
     history.init_app(app)
+    library.init_app(app)
     minutes.init_app(app)
     retention.init_app(app)
     demo.init_app(app)

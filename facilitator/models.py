@@ -6,6 +6,7 @@ from .audit.models import AuditEntry  # noqa: F401
 from .contributions.models import Contribution, Stance, Vote  # noqa: F401
 from .dialogues.models import AgendaItem, Dialogue, Reflection  # noqa: F401
 from .followups.models import Evidence, FollowUpEvent, FollowUpItem, ReviewLink  # noqa: F401
+from .library.models import SharedExample  # noqa: F401
 from .live.models import ItemTiming, Meeting, Poll  # noqa: F401
 from .minutes.models import Minutes  # noqa: F401
 from .organizations.models import Organization  # noqa: F401

@@ -44,6 +44,8 @@ FACILITATOR_PAGES = [
     "/dialoger/{d}/uppfoljning/fran", "/dialoger/{d}/protokoll",
     "/organisationer/", "/organisationer/ny", "/organisationer/{o}/redigera",
     "/uppfoljning", "/konton", "/api-nycklar", "/tillganglighet", "/finns-inte",
+    "/teman/", "/teman/nytt", "/goda-exempel", "/goda-exempel?q=utredningar",
+    "/organisationer/{o}/historik", "/dialoger/{d}/goda-exempel",
 ]
 
 

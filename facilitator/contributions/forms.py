@@ -4,7 +4,7 @@ import uuid
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -87,6 +87,10 @@ class GoodExampleForm(_ContributionForm):
     text = TextAreaField(
         _l("Beskriv ert goda exempel"), filters=[_strip],
         validators=[DataRequired(message=_l("Beskriv exemplet innan du skickar."))],
+    )
+    share_consent = BooleanField(
+        _l("IVO får dela exemplet med andra nämnder i biblioteket med goda exempel"),
+        default=False,
     )
 
 

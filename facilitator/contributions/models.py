@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
@@ -59,6 +59,9 @@ class Contribution(db.Model):
     pinned: Mapped[bool] = mapped_column(default=False)
     #: Set when merged into another contribution (its votes then count there).
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("contributions.id"))
+    #: A good example: the board agreed, when writing it, that IVO may share it with other
+    #: boards (the library still needs a facilitator's approval).
+    share_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

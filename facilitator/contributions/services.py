@@ -100,6 +100,7 @@ def submit_contribution(participant: Participant | None, payload) -> tuple[Contr
         agenda_item_id=agenda_item.id if agenda_item else None,
         status=ContributionStatus.APPROVED if approved else ContributionStatus.PENDING,
         personal_data_flag=flagged, phase=_phase(dialogue),
+        share_consent=kind == ContributionKind.GOOD_EXAMPLE and bool(form.share_consent.data),
     )
     db.session.add(contribution)
     try:

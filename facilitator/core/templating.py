@@ -25,6 +25,7 @@ NAV = [
     ("dialogues.index", _l("Dialoger")),
     ("organizations.index", _l("Organisationer")),
     ("themes.index", _l("Teman")),
+    ("library.index", _l("Goda exempel")),
     ("followups.overview", _l("Uppföljning")),
     ("api.tokens", _l("API-nycklar")),
 ]

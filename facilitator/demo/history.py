@@ -30,6 +30,8 @@ from ..dialogues.models import (
 )
 from ..extensions import db
 from ..followups.models import FollowUpEvent, FollowUpItem, FollowUpStatus, SourceKind
+from ..library import search
+from ..library.models import SharedExample
 from ..organizations.models import Organization
 from ..participants.models import Participant, Role
 from ..themes.models import Theme
@@ -281,11 +283,18 @@ def _create(spec: PastDialogue, facilitator: User, board: Organization) -> Dialo
                                       participant_id=participant.id, value=value,
                                       phase=Phase.LIVE, updated_at=starts))
     for n, (key, text) in enumerate(spec.good_examples):
-        db.session.add(Contribution(
+        example = Contribution(
             client_id=f"demo-{dialogue.id}-example-{n}", dialogue_id=dialogue.id,
             participant_id=people[SOC][0].id, kind=ContributionKind.GOOD_EXAMPLE, text=text,
             reflection_id=reflections[key].id, status=ContributionStatus.APPROVED,
-            phase=Phase.LIVE, created_at=starts, updated_at=starts))
+            phase=Phase.LIVE, created_at=starts, updated_at=starts, share_consent=True)
+        db.session.add(example)
+        db.session.flush()
+        # The board agreed when writing it and IVO approved it: it is in the library.
+        db.session.add(SharedExample(contribution_id=example.id, organization_id=board.id,
+                                     approved_by_id=facilitator.id, approved_at=closed))
+        db.session.flush()
+        search.index(example.id, text)
     for item_spec in spec.items:
         first, *_rest = item_spec.steps
         final = item_spec.steps[-1][0]

@@ -145,6 +145,10 @@
   function renderNow(force) {
     var box = $("phone-now");
     var found = currentItem();
+    var examples = $("examples-link");
+    if (examples) {
+      examples.href = examples.getAttribute("data-base") + (found ? "?punkt=" + found.item.id : "");
+    }
     var status = state.dialogue.status;
     var key = status + ":" + (found ? found.item.id + ":" + found.item.title + ":" +
       found.item.description + ":" + found.item.reflections.join(",") : "-");
@@ -450,6 +454,8 @@
 
   function payloadFor(f) {
     var payload = { client_id: f.draft.clientId, kind: f.kind, text: f.text.value.trim() };
+    var consent = f.form.querySelector("input[name=share_consent]");
+    if (consent) { payload.share_consent = consent.checked; }
     var target = f.target ? f.target.value : "";
     if (f.kind === "disagreement") {
       if (target) { payload.reflection_id = Number(target); }
@@ -495,6 +501,8 @@
       var item = ack.item;
       if (item) { state.mine[item.id] = item; }
       f.text.value = "";
+      var consentBox = f.form.querySelector("input[name=share_consent]");
+      if (consentBox) { consentBox.checked = false; }
       f.pnr.textContent = "";
       f.warned = null;
       f.draft = { clientId: uuid(), target: f.target ? f.target.value : "" };
