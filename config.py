@@ -78,6 +78,15 @@ class Config:
     #: Seconds of clock difference allowed when checking the ID token's times.
     OIDC_CLOCK_SKEW_SECONDS = _env_int("OIDC_CLOCK_SKEW_SECONDS", 60)
 
+    #: Prometheus metrics: `/metrics` with `Authorization: Bearer <METRICS_TOKEN>` (404
+    #: without), and/or on their own port (one per process), bound to METRICS_HOST.
+    METRICS_TOKEN = _env("METRICS_TOKEN")
+    METRICS_PORT = _env_int("METRICS_PORT", 0)
+    METRICS_HOST = _env("METRICS_HOST", "127.0.0.1")
+    #: `json` (production's default) or `console` (development's): see core/logs.py.
+    LOG_FORMAT = _env("LOG_FORMAT")
+    LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
     LANGUAGES = ("sv", "en")
@@ -124,6 +133,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SECRET_KEY = _env("SECRET_KEY")
+    LOG_FORMAT = _env("LOG_FORMAT", "json")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 

@@ -1,9 +1,13 @@
 """Writing to and reading the audit log."""
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
+from ..core import logs
 from ..extensions import db
 from .models import AuditEntry
+
+_RECORDED, _FLUSHED = "audit_recorded", "audit_flushed"
 
 
 def record(action: str, *, dialogue=None, user=None, participant=None, subject=None,
@@ -19,7 +23,33 @@ def record(action: str, *, dialogue=None, user=None, participant=None, subject=N
         details=details,
     )
     db.session.add(entry)
+    db.session.info.setdefault(_RECORDED, []).append(entry)
     return entry
+
+
+# One log line per audited action, written only once the action is stored: the ids are read
+# at the flush (after the commit the entries are expired), the lines go out after the commit,
+# and a rollback drops them. Never the details: they can hold a text.
+@event.listens_for(Session, "after_flush")
+def _ids_at_flush(session, _context):
+    entries = session.info.pop(_RECORDED, None)
+    if entries:
+        session.info.setdefault(_FLUSHED, []).extend(
+            dict(action=e.action, dialogue_id=e.dialogue_id, user_id=e.actor_user_id,
+                 participant_id=e.actor_participant_id, subject_type=e.subject_type,
+                 subject_id=e.subject_id) for e in entries)
+
+
+@event.listens_for(Session, "after_commit")
+def _log_committed(session):
+    for line in session.info.pop(_FLUSHED, None) or ():
+        logs.audited(**line)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session, _previous):
+    session.info.pop(_RECORDED, None)
+    session.info.pop(_FLUSHED, None)
 
 
 def entries_for(dialogue_id: int) -> list[AuditEntry]:

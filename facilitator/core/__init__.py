@@ -1,11 +1,13 @@
-"""The house: base layout, languages, security headers, error pages, health."""
+"""The house: base layout, languages, security headers, error pages, health, logs, metrics."""
 
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import errors, i18n, routes, security, templating
+    from . import errors, i18n, logs, metrics, routes, security, templating
 
+    logs.init_app(app)
+    metrics.init_app(app)
     app.register_blueprint(routes.bp)
     security.init_app(app)
     errors.init_app(app)

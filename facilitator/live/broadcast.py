@@ -2,6 +2,7 @@
 
 from sqlalchemy import update
 
+from ..core.metrics import timed_broadcast
 from ..extensions import db, socketio
 
 NAMESPACE = "/"
@@ -40,19 +41,22 @@ def next_seq(dialogue_id: int) -> int:
 
 def change(dialogue_id: int, seq: int, kind: str, data: dict) -> None:
     """A change every client in the meeting applies in `seq` order."""
-    socketio.emit("change", {"seq": seq, "type": kind, "data": data},
-                  to=room_all(dialogue_id), namespace=NAMESPACE)
+    with timed_broadcast("change"):
+        socketio.emit("change", {"seq": seq, "type": kind, "data": data},
+                      to=room_all(dialogue_id), namespace=NAMESPACE)
 
 
 def to_facilitators(dialogue_id: int, kind: str, data: dict) -> None:
     """A change only facilitators see (the moderation queue)."""
-    socketio.emit("queue", {"type": kind, "data": data},
-                  to=room_facilitators(dialogue_id), namespace=NAMESPACE)
+    with timed_broadcast("queue"):
+        socketio.emit("queue", {"type": kind, "data": data},
+                      to=room_facilitators(dialogue_id), namespace=NAMESPACE)
 
 
 def to_participant(participant_id: int, kind: str, data: dict) -> None:
-    socketio.emit("own", {"type": kind, "data": data},
-                  to=room_participant(participant_id), namespace=NAMESPACE)
+    with timed_broadcast("own"):
+        socketio.emit("own", {"type": kind, "data": data},
+                      to=room_participant(participant_id), namespace=NAMESPACE)
 
 
 def end_login_sockets(token: str) -> None:

@@ -4,6 +4,7 @@ one service (which checks the actor again), and acknowledges with the result or 
 Every acknowledgement is `{"ok": true, ...}` or `{"ok": false, "error", "message"[, "errors"]}`.
 """
 
+import time
 from functools import wraps
 
 from flask import current_app, request, session
@@ -11,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import join_room
 
+from ..core import logs, metrics
 from ..core.tokens import hash_token
 from ..errors import DomainError
 from ..extensions import db, socketio
@@ -51,6 +53,7 @@ def on_connect(auth=None):
             dialogue = services.projector_dialogue(token)
             session[ACTOR_KEY] = {"kind": actors.PROJECTOR, "dialogue_id": dialogue.id,
                                   "projector_hash": hash_token(token)}
+            kind = ("projector", dialogue.id)
             join_room(room_all(dialogue.id))
             join_room(room_projector(dialogue.id))
         elif participant is not None:
@@ -60,14 +63,17 @@ def on_connect(auth=None):
             session[ACTOR_KEY] = actors.describe(actor)
             join_room(room_all(dialogue_id))
             join_room(room_participant(participant.id))
+            kind = ("phone", dialogue_id)
         elif logged_in and role in (None, "facilitator"):
             if dialogue_id is None:
+                metrics.socket_connected(request.sid, "login", None)
                 return True  # a login-only socket, for `session_ended`
             actor = actors.Actor(actors.FACILITATOR, dialogue_id, user=current_user)
             actors.require_facilitator(actor)
             session[ACTOR_KEY] = actors.describe(actor)
             join_room(room_all(dialogue_id))
             join_room(room_facilitators(dialogue_id))
+            kind = ("console", dialogue_id)
         else:
             return False
     except DomainError:
@@ -75,7 +81,13 @@ def on_connect(auth=None):
     finally:
         db.session.remove()
     tallies.start(current_app._get_current_object())
+    metrics.socket_connected(request.sid, *kind)
     return True
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_reason):
+    metrics.socket_disconnected(request.sid)
 
 
 def _participant(dialogue_id: int):
@@ -93,20 +105,28 @@ def event(name: str):
     def decorate(fn):
         @wraps(fn)
         def handler(payload=None, *_extra):
+            started, outcome = time.perf_counter(), "ok"
+            logs.start_event(name)
             try:
                 actor = actors.restore(session.get(ACTOR_KEY))
+                logs.bind_actor(actor)
                 result = fn(actor, payload if payload is not None else {})
                 return {"ok": True, **(result or {})}
             except DomainError as error:
+                outcome = error.code
                 db.session.rollback()
                 return {"ok": False, **_plain(error.as_dict())}
             except Exception:
+                outcome = "server"
                 db.session.rollback()
                 current_app.logger.exception("socket event %s failed", name)
                 return {"ok": False, "error": "server",
                         "message": _("Något gick fel hos oss. Försök igen.")}
             finally:
                 db.session.remove()
+                seconds = time.perf_counter() - started
+                metrics.socket_event(name, outcome, seconds)
+                logs.end_event(outcome, seconds)
 
         socketio.on_event(name, handler)
         return fn

@@ -7,6 +7,7 @@ import weakref
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
+from ..core.metrics import timed_broadcast
 from ..extensions import db, socketio
 from .broadcast import NAMESPACE, room_all, room_facilitators
 
@@ -101,14 +102,16 @@ def flush() -> None:
         dirty.stances.clear()
     for dialogue_id, ids in votes.items():
         counts = vote_counts(ids)
-        socketio.emit("tally", {"votes": {str(k): v for k, v in counts.items()}},
-                      to=room_all(dialogue_id), namespace=NAMESPACE)
+        with timed_broadcast("tally"):
+            socketio.emit("tally", {"votes": {str(k): v for k, v in counts.items()}},
+                          to=room_all(dialogue_id), namespace=NAMESPACE)
     for dialogue_id, reflection_ids in stances.items():
         for reflection_id in reflection_ids:
             tally = stance_tally(dialogue_id, reflection_id, "live")
             public = stances_visible_to_room(dialogue_id, reflection_id)
             to = room_all(dialogue_id) if public else room_facilitators(dialogue_id)
-            socketio.emit("tally", {"stances": tally}, to=to, namespace=NAMESPACE)
+            with timed_broadcast("tally"):
+                socketio.emit("tally", {"stances": tally}, to=to, namespace=NAMESPACE)
     db.session.remove()
 
 
