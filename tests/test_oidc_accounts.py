@@ -148,3 +148,22 @@ def test_password_login_switched_off(oidc_app):
 def test_without_a_provider_the_routes_are_not_there(app, client):
     assert client.get("/logga-in/idp").status_code == 404
     assert "Logga in med" not in client.get("/logga-in").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("oidc_app", [{"PASSWORD_LOGIN": False}], indirect=True)
+def test_without_passwords_an_admin_creates_an_account_that_the_first_sign_in_links(oidc_app):
+    admin = accounts.create_user("sara@ivo.se", "Sara", None, is_admin=True)
+    client = oidc_app.test_client()
+    with oidc_app.test_request_context():
+        accounts.log_in(admin)
+        token = admin.login_token
+    with client.session_transaction() as cookie:
+        cookie["_user_id"], cookie["_fresh"] = token, True
+    page = client.get("/konton").get_data(as_text=True)
+    assert 'name="password"' not in page and "Personen loggar in med IVO" in page
+    answer = client.post("/konton", data={"name": "Bo Berg", "email": "bo@ivo.se"})
+    assert answer.status_code == 200 and "Lösenordet visas bara nu" not in answer.get_data(
+        as_text=True)
+    bo = db.session.scalar(select(User).where(User.email == "bo@ivo.se"))
+    assert bo.password_hash is None
+    assert sign_in(ISSUER, claims(sub="bo", email="bo@ivo.se", name="Bo Berg")).id == bo.id

@@ -82,7 +82,10 @@ def users():
     form.organization_id.choices = services.board_choices()
     created_password = None
     if form.validate_on_submit():
-        password = form.password.data or services.generate_password()
+        if current_app.config["PASSWORD_LOGIN"]:
+            password = form.password.data or services.generate_password()
+        else:  # signs in through the identity provider; linked by its verified e-mail
+            password = None
         try:
             user = services.create_user(
                 form.email.data, form.name.data, password, is_admin=form.is_admin.data,
@@ -94,7 +97,7 @@ def users():
             form.email.errors.append(error.message)
         else:
             flash(_("Kontot för %(name)s är skapat.", name=user.name), "success")
-            if not form.password.data:
+            if password is not None and not form.password.data:
                 created_password = password
             form = UserForm(formdata=None)
             form.organization_id.choices = services.board_choices()

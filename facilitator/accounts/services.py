@@ -26,10 +26,13 @@ def generate_password() -> str:
 
 
 def create_user(
-    email: str, name: str, password: str, *, is_admin: bool = False, actor: User | None = None,
-    organization_id: int | None = None,
+    email: str, name: str, password: str | None, *, is_admin: bool = False,
+    actor: User | None = None, organization_id: int | None = None,
 ) -> User:
-    """Create a facilitator. `actor` is None from the command line, else must be an admin."""
+    """Create a facilitator. `actor` is None from the command line, else must be an admin.
+
+    `password` None: an account for the identity provider only, linked at its first sign-in.
+    """
     if actor is not None and not actor.is_admin:
         raise PermissionDenied(_("Bara administratörer kan skapa konton."))
     email = (email or "").strip().lower()
@@ -37,7 +40,7 @@ def create_user(
         raise ValidationFailed(_("Ange en giltig e-postadress."))
     if not (name or "").strip():
         raise ValidationFailed(_("Ange ett namn."))
-    if len(password or "") < MIN_PASSWORD_LENGTH:
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
             _("Lösenordet måste ha minst %(n)d tecken.", n=MIN_PASSWORD_LENGTH)
         )
@@ -51,7 +54,8 @@ def create_user(
         if is_admin:
             raise ValidationFailed(_("En nämnds konto kan inte vara administratör."))
     user = User(
-        email=email, name=name.strip(), password_hash=generate_password_hash(password),
+        email=email, name=name.strip(),
+        password_hash=generate_password_hash(password) if password is not None else None,
         is_admin=is_admin, organization_id=organization_id or None,
     )
     db.session.add(user)
