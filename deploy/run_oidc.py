@@ -34,13 +34,28 @@ PEOPLE = (
 )
 
 
+def _interrupt(*_args) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 5000)))
     parser.add_argument("--provider-port", type=int, default=9400)
     args = parser.parse_args()
 
+    # SIGTERM (systemd, `timeout`, a terminal closing) stops both processes, as Ctrl+C does.
+    signal.signal(signal.SIGTERM, _interrupt)
     provider = Provider(args.provider_port, users=PEOPLE).wait()
+    try:
+        serve(args, provider)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        provider.stop()
+
+
+def serve(args, provider: Provider) -> None:
     env = dict(os.environ)
     env.update(
         FLASK_APP="facilitator", OIDC_ISSUER=provider.url, OIDC_CLIENT_ID="aterforing",
@@ -60,11 +75,10 @@ def main() -> None:
         env=env, cwd=ROOT)
     try:
         server.wait()
-    except KeyboardInterrupt:
-        server.send_signal(signal.SIGTERM)
-        server.wait(10)
     finally:
-        provider.stop()
+        if server.poll() is None:
+            server.send_signal(signal.SIGTERM)
+            server.wait(10)
 
 
 if __name__ == "__main__":
