@@ -152,7 +152,9 @@ def main() -> int:
                        "--graceful-timeout", "5", "wsgi:app"]
             if shutil.which("taskset") and (os.cpu_count() or 1) > 1:
                 command = ["taskset", "-c", str(i % os.cpu_count()), *command]
-            procs.append(subprocess.Popen(command, env=env, cwd=ROOT))
+            # Each process's metrics on its own loopback port: 5101 -> 9101 (deploy.md).
+            metrics = {"METRICS_PORT": str(p + 4000)} if p + 4000 < 65536 else {}
+            procs.append(subprocess.Popen(command, env={**env, **metrics}, cwd=ROOT))
         for p in ports:
             wait_up(f"http://127.0.0.1:{p}/healthz", procs)
         conf = nginx_config(args.port, ports)

@@ -178,6 +178,17 @@ def test_metrics_and_the_json_log_follow_a_meeting_of_twenty_phones(meeting):
         before, "aterforing_db_pool_wait_seconds_count")
     assert "aterforing_db_pool_in_use" in after
 
+    # One phone asks five more questions in the same minute: the last is rate limited.
+    answers = [phones[1].call("submit", {"client_id": uuid.uuid4().hex, "kind": "question",
+                                         "text": f"Följdfråga {n}"}, timeout=10)
+               for n in range(5)]
+    assert [a["ok"] for a in answers] == [True] * 4 + [False]
+    assert answers[-1]["error"] == "rate_limited"
+    limited = scrape(metrics_url, **auth)
+    assert value(limited, "aterforing_rate_limited_total", what="socket:submit") == 1
+    assert value(limited, "aterforing_socket_events_total", event="submit",
+                 outcome="rate_limited") == 1
+
     for phone in phones:
         phone.disconnect()
     console.disconnect()
@@ -197,14 +208,14 @@ def test_metrics_and_the_json_log_follow_a_meeting_of_twenty_phones(meeting):
     assert PERSONNUMMER not in raw and "811218" not in raw
     for secret in secrets:
         assert secret not in raw
-    assert "Ada Admin" not in raw and "ada.admin@ivo.se" not in raw
+    assert "Följdfråga" not in raw and "Ada Admin" not in raw and "ada.admin@ivo.se" not in raw
     lines = [json.loads(line) for line in raw.splitlines() if line.startswith("{")]
     ours = [line for line in raw.splitlines() if not line.startswith("[")]  # gunicorn's own
     assert len(lines) == len(ours), [line for line in ours if not line.startswith("{")][:3]
     submits = [e for e in lines if e.get("event") == "socket.event"
-               and e.get("socket_event") == "submit"]
-    assert len(submits) == PHONES
-    assert len({e["event_id"] for e in submits}) == PHONES
+               and e.get("socket_event") == "submit" and e["outcome"] == "ok"]
+    assert len(submits) == PHONES + 4
+    assert len({e["event_id"] for e in submits}) == PHONES + 4
     phone_ids = {pid for pid, _token in meeting["phones"]}
     for e in submits:
         assert e["dialogue_id"] == meeting["dialogue"] and e["outcome"] == "ok"
