@@ -26,7 +26,8 @@ class World:
             f"sqlite:///{self.db_path}", OIDC_ISSUER=self.provider.url,
             OIDC_CLIENT_ID="aterforing", OIDC_CLIENT_SECRET="klienthemlighet",
             OIDC_ALLOWED_GROUP=GROUP, OIDC_ADMIN_GROUP=ADMINS, OIDC_BOARD_GROUP=BOARDS,
-            OIDC_BOARD_CLAIM="organization", OIDC_ORGANIZATION="IVO", **extra)
+            OIDC_BOARD_CLAIM="organization", OIDC_ORGANIZATION="IVO", LOG_FORMAT="json",
+            **extra)
         subprocess.run([str(BIN / "flask"), "db", "upgrade"], env=env, cwd=ROOT, check=True,
                        capture_output=True)
         port = free_port()
@@ -44,6 +45,12 @@ class World:
             return conn.execute(
                 "SELECT name, is_admin, organization_id, oidc_subject, password_hash "
                 "FROM users WHERE email = ?", (email,)).fetchone()
+
+    def log_lines(self) -> list[dict]:
+        import json
+
+        with open(self.server.log_path, encoding="utf-8") as log:
+            return [json.loads(line) for line in log if line.startswith("{")]
 
     def stop(self):
         self.server.terminate()
@@ -201,6 +208,11 @@ def test_a_person_outside_the_group_is_refused(world, tab):
     assert_refused(tab, world, "dan@ivo.se", "Du har inte behörighet till Återföring")
     assert world.account("dan@ivo.se") is None
     assert_accessible(tab)
+    # The operator's log says a sign-in was refused and why, never who by name or address.
+    lines = world.log_lines()
+    assert any(e["event"] == "account.sign_in" and e["outcome"] == "not_in_group"
+               and e["method"] == "oidc" for e in lines)
+    assert not any("dan@ivo.se" in str(e) for e in lines)
 
 
 def test_removed_from_the_group_is_refused_and_their_sessions_end(world, tab, browser):

@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core.logs import log
 from ..core.security import is_local_path
 from ..errors import DomainError, NotAuthenticated, PermissionDenied
 from ..extensions import limiter, login_manager
@@ -53,8 +54,11 @@ def login():
         except NotAuthenticated as error:
             form.password.errors.append(error.message)
             status = 401
+            log.info("account.sign_in", method="password", outcome="refused")
         else:
             services.log_in(user)
+            log.info("account.sign_in", method="password", outcome="ok", actor_kind="user",
+                     actor_id=user.id)
             if user.organization_id:  # a board's staff account: straight to its follow-up
                 return redirect(url_for("followups.board_home"))
             return redirect(_safe_next(request.args.get("next")))

@@ -9,6 +9,7 @@ from flask_login import current_user
 from joserfc.errors import JoseError
 
 from ..accounts import services as accounts
+from ..core.logs import log
 from ..core.security import is_local_path
 from ..errors import NotFound
 from . import client, services
@@ -16,8 +17,10 @@ from . import client, services
 bp = Blueprint("oidc", __name__)
 
 
-def _refused(message: str, status: int = 403):
+def _refused(message: str, status: int = 403, reason: str | None = None):
     """A clear page that says why, with a way back; no login session is created."""
+    if reason:
+        log.info("account.sign_in", method="oidc", outcome=reason)
     return render_template("accounts/signin_refused.html", message=message), status
 
 
@@ -34,9 +37,8 @@ def start():
         # Authlib stores state, nonce and the PKCE verifier in the session for the callback.
         return provider.authorize_redirect(url_for("oidc.callback", _external=True))
     except (requests.RequestException, AuthlibBaseError, ValueError):
-        current_app.logger.warning("identity provider unreachable at sign-in")
         return _refused(_("Inloggningstjänsten svarar inte just nu. Försök igen om en stund."),
-                        503)
+                        503, "unreachable")
 
 
 @bp.get("/logga-in/idp/svar")
@@ -49,31 +51,36 @@ def callback():
             leeway=current_app.config["OIDC_CLOCK_SKEW_SECONDS"])
     except MismatchingStateError:
         return _refused(_("Inloggningen kunde inte kopplas till den här webbläsaren, eller så "
-                          "har den redan använts. Börja om från inloggningssidan."), 400)
+                          "har den redan använts. Börja om från inloggningssidan."), 400, "state")
     except OAuthError as error:
         if error.error == "access_denied":
-            return _refused(_("Inloggningen avbröts hos inloggningstjänsten."), 400)
+            return _refused(_("Inloggningen avbröts hos inloggningstjänsten."), 400,
+                            "access_denied")
         return _refused(_("Inloggningstjänsten godtog inte inloggningen (koden kan redan ha "
-                          "använts eller gått ut). Börja om från inloggningssidan."), 400)
-    except (JoseError, AuthlibBaseError, ValueError):
+                          "använts eller gått ut). Börja om från inloggningssidan."), 400,
+                        f"provider_{error.error}"[:40])
+    except (JoseError, AuthlibBaseError, ValueError) as error:
         return _refused(_("Inloggningstjänstens intyg om vem du är kunde inte godtas (det var "
-                          "ogiltigt eller hade gått ut). Börja om från inloggningssidan."), 400)
+                          "ogiltigt eller hade gått ut). Börja om från inloggningssidan."), 400,
+                        f"id_token_{type(error).__name__}")
     except requests.RequestException:
         return _refused(_("Inloggningstjänsten svarar inte just nu. Försök igen om en stund."),
-                        503)
+                        503, "unreachable")
     claims = token.get("userinfo")
     metadata = provider.load_server_metadata()
     issuer = current_app.config["OIDC_ISSUER"].rstrip("/")
     if not claims or metadata.get("issuer", "").rstrip("/") != issuer:
         return _refused(_("Inloggningstjänstens intyg om vem du är kunde inte godtas (det var "
-                          "ogiltigt eller hade gått ut). Börja om från inloggningssidan."), 400)
+                          "ogiltigt eller hade gått ut). Börja om från inloggningssidan."), 400,
+                        "id_token_missing_or_issuer")
     try:
         user = services.sign_in(issuer, dict(claims))
     except services.SignInRefused as refusal:
-        current_app.logger.info("sign-in refused: %s", refusal.reason)
-        return _refused(refusal.message)
+        return _refused(refusal.message, reason=refusal.reason)
     target = session.pop("oidc_next", None)
     accounts.log_in(user)
+    log.info("account.sign_in", method="oidc", outcome="ok", actor_kind="user",
+             actor_id=user.id)
     end_session = metadata.get("end_session_endpoint")
     if end_session:
         # Read at logout, so that leaving Återföring also ends the provider's session.
