@@ -122,6 +122,10 @@ def test_sign_in_reaches_the_dialogue_list_and_logout_ends_both_sessions(world, 
 
     tab.get_by_role("button", name="Logga ut").click()
     tab.wait_for_url(f"{world.provider.url}/oauth2/end_session*")  # the provider's logout
+    logout = parse_qs(urlsplit(tab.url).query)
+    assert logout["client_id"] == ["aterforing"]
+    assert logout["post_logout_redirect_uri"] == [f"{world.url}/logga-in"]
+    assert logout["id_token_hint"][0].count(".") == 2  # the ID token it signed in with
     assert world.open_logins("anna.andersson@ivo.se") == 0
     tab.get_by_role("button", name="End session").click()
     tab.wait_for_url(f"{world.url}/logga-in*")

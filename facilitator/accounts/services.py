@@ -104,9 +104,15 @@ def log_out(user: User) -> None:
         broadcast.end_login_sockets(login.token_hash)
 
 
-def end_session_url(endpoint: str, client_id: str, return_to: str) -> str:
-    """The provider's end-session address (RP-initiated logout), coming back to `return_to`."""
-    query = urlencode({"client_id": client_id, "post_logout_redirect_uri": return_to})
+def end_session_url(endpoint: str, client_id: str, return_to: str,
+                    id_token_hint: str | None = None) -> str:
+    """The provider's end-session address (RP-initiated logout), coming back to `return_to`.
+
+    With the ID token as a hint the provider knows whose session to end without asking."""
+    params = {"client_id": client_id, "post_logout_redirect_uri": return_to}
+    if id_token_hint:
+        params["id_token_hint"] = id_token_hint
+    query = urlencode(params)
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 

@@ -84,9 +84,13 @@ def callback():
     end_session = metadata.get("end_session_endpoint")
     if end_session:
         # Read at logout, so that leaving Återföring also ends the provider's session.
+        # The ID token as the logout's hint, unless it would swell the cookie (a token with
+        # many groups): the provider then asks which account to sign out.
+        hint = token.get("id_token")
         session["end_session_url"] = accounts.end_session_url(
             end_session, current_app.config["OIDC_CLIENT_ID"],
-            url_for("accounts.login", _external=True))
+            url_for("accounts.login", _external=True),
+            hint if hint and len(hint) <= 1500 else None)
     if user.organization_id:
         return redirect(url_for("followups.board_home"))
     return redirect(target or url_for("core.index"))
