@@ -118,6 +118,9 @@ def test_a_board_account_by_claim_and_by_an_admin_mapping(oidc_app):
                          indirect=True)
 def test_without_an_allowed_group_nobody_new_gets_in(oidc_app):
     refusal("not_in_group")
+    # An account an admin created is let in (and linked) by its verified e-mail.
+    made = accounts.create_user("bo@ivo.se", "Bo", None)
+    assert sign_in(ISSUER, claims(sub="bo", email="bo@ivo.se", groups=())).id == made.id
 
 
 @pytest.mark.parametrize("oidc_app", [{"OIDC_EMAIL_VERIFIED_CLAIM": "-"}], indirect=True)

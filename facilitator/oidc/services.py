@@ -84,7 +84,10 @@ def sign_in(issuer: str, claims: dict) -> User:
     admin_group, allowed_group = config.get("OIDC_ADMIN_GROUP"), config.get("OIDC_ALLOWED_GROUP")
     board_group = config.get("OIDC_BOARD_GROUP")
     is_admin = bool(admin_group) and admin_group in groups
-    is_facilitator = is_admin or (bool(allowed_group) and allowed_group in groups)
+    if allowed_group:
+        is_facilitator = is_admin or allowed_group in groups
+    else:  # no group to check: only the facilitators an admin created get in
+        is_facilitator = is_admin or (user is not None and user.organization_id is None)
     board = _board_from_claim(claims) if board_group and board_group in groups else None
     mapped_board = user.organization_id if user is not None else None
     # Without a board group, the boards' accounts are those an admin mapped to a board.
