@@ -79,7 +79,9 @@ def test_removed_from_the_group_ends_every_login_session(oidc_app):
     with oidc_app.test_request_context():
         accounts.log_in(user)
         accounts.log_in(user)
-    refusal("not_in_group", groups=("ekonomi",))
+    refused = refusal("not_in_group", groups=("ekonomi",))
+    assert len(refused.ended) == 2
+    db.session.commit()
     open_logins = db.session.scalars(
         select(LoginSession).where(LoginSession.user_id == user.id,
                                    LoginSession.ended_at.is_(None))).all()

@@ -12,6 +12,7 @@ from ..accounts import services as accounts
 from ..core.logs import log
 from ..core.security import is_local_path
 from ..errors import NotFound
+from ..extensions import db
 from . import client, services
 
 bp = Blueprint("oidc", __name__)
@@ -76,6 +77,8 @@ def callback():
     try:
         user = services.sign_in(issuer, dict(claims))
     except services.SignInRefused as refusal:
+        db.session.commit()  # the one commit: logins it ended stay ended
+        accounts.drop_login_sockets(refusal.ended)
         return _refused(refusal.message, reason=refusal.reason)
     target = session.pop("oidc_next", None)
     accounts.log_in(user)

@@ -13,9 +13,12 @@ from ..extensions import db
 class SignInRefused(PermissionDenied):
     """The provider vouched for the person, but Återföring does not let them in."""
 
-    def __init__(self, reason: str, message: str):
+    def __init__(self, reason: str, message: str, ended: list[str] | None = None):
         super().__init__(message)
         self.reason = reason
+        #: Token hashes of the login sessions this refusal ended: the entry point commits
+        #: that (even though it answers with a refusal) and then drops their sockets.
+        self.ended = ended or []
 
 
 def _claim_set(value) -> set[str]:
@@ -50,7 +53,8 @@ def sign_in(issuer: str, claims: dict) -> User:
     """The account for a person whose ID token was verified; refused with a reason.
 
     Membership of the allowed groups is checked at every sign-in: a person no longer in
-    them is refused and every login session of their account is ended.
+    them is refused and every login session of their account is ended. Flushes; the caller
+    commits (also when refused: the ended sessions must stay ended).
     """
     config = current_app.config
     subject = str(claims.get("sub") or "")
@@ -95,13 +99,11 @@ def sign_in(issuer: str, claims: dict) -> User:
     is_board = board_member and bool(board or mapped_board)
 
     if not (is_facilitator or is_board):
-        if user is not None:
-            ended = accounts.end_all_logins(user)
-            db.session.commit()
-            accounts.drop_login_sockets(ended)
+        ended = accounts.end_all_logins(user) if user is not None else []
+        db.session.flush()
         raise SignInRefused("not_in_group", _(
             "Du har inte behörighet till Återföring. Kontakta din administratör om du "
-            "behöver komma åt tjänsten."))
+            "behöver komma åt tjänsten."), ended)
     if user is not None and not user.active:
         raise SignInRefused("inactive", _(
             "Ditt konto i Återföring är inaktiverat. Kontakta en administratör."))
@@ -120,5 +122,5 @@ def sign_in(issuer: str, claims: dict) -> User:
         user.organization_id = None
         if admin_group:
             user.is_admin = is_admin
-    db.session.commit()
+    db.session.flush()
     return user
