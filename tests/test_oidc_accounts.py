@@ -172,3 +172,11 @@ def test_without_passwords_an_admin_creates_an_account_that_the_first_sign_in_li
     bo = db.session.scalar(select(User).where(User.email == "bo@ivo.se"))
     assert bo.password_hash is None
     assert sign_in(ISSUER, claims(sub="bo", email="bo@ivo.se", name="Bo Berg")).id == bo.id
+
+
+def test_the_command_line_creates_an_account_without_a_password(oidc_app):
+    done = oidc_app.test_cli_runner().invoke(args=[
+        "users", "create", "--email", "ada@ivo.se", "--name", "Ada", "--admin", "--no-password"])
+    assert done.exit_code == 0, done.output
+    ada = db.session.scalar(select(User).where(User.email == "ada@ivo.se"))
+    assert ada.password_hash is None and ada.is_admin

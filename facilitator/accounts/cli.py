@@ -19,9 +19,14 @@ def users():
 @click.option("--name", prompt="Namn")
 @click.option("--admin", is_flag=True, help="Ge kontot administratörsrätt.")
 @click.option("--generate", is_flag=True, help="Skapa ett lösenord och skriv ut det en gång.")
-def create(email: str, name: str, admin: bool, generate: bool):
-    """Create a facilitator; the password is prompted for, or generated and printed once."""
-    if generate:
+@click.option("--no-password", is_flag=True,
+              help="Inget lösenord: personen loggar in via organisationens inloggningstjänst.")
+def create(email: str, name: str, admin: bool, generate: bool, no_password: bool):
+    """Create a facilitator; the password is prompted for, or generated and printed once, or
+    there is none (the account is linked at its first sign-in through the provider)."""
+    if no_password:
+        password = None
+    elif generate:
         password = services.generate_password()
     else:
         password = click.prompt("Lösenord", hide_input=True, confirmation_prompt=True)
