@@ -47,6 +47,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         dialogues,
         followups,
         history,
+        insights,
         library,
         live,
         minutes,
@@ -72,6 +73,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     followups.init_app(app)
     history.init_app(app)
     library.init_app(app)
+    insights.init_app(app)
     minutes.init_app(app)
     retention.init_app(app)
     demo.init_app(app)

@@ -46,6 +46,7 @@ FACILITATOR_PAGES = [
     "/uppfoljning", "/konton", "/api-nycklar", "/tillganglighet", "/finns-inte",
     "/teman/", "/teman/nytt", "/goda-exempel", "/goda-exempel?q=utredningar",
     "/organisationer/{o}/historik", "/dialoger/{d}/goda-exempel",
+    "/oversikt",
 ]
 
 

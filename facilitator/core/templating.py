@@ -26,6 +26,7 @@ NAV = [
     ("organizations.index", _l("Organisationer")),
     ("themes.index", _l("Teman")),
     ("library.index", _l("Goda exempel")),
+    ("insights.overview", _l("Översikt")),
     ("followups.overview", _l("Uppföljning")),
     ("api.tokens", _l("API-nycklar")),
 ]

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from ..audit import services as audit
 from ..contributions.models import Contribution, ContributionKind, ContributionStatus
 from ..core.clock import utcnow
+from ..core.payloads import to_multidict
 from ..dialogues.access import managed_dialogue
 from ..dialogues.models import AgendaItem, Dialogue, DialogueStatus
 from ..errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
@@ -166,7 +167,8 @@ def library_page(actor, args) -> dict:
     """The library page: the filters as given and what they find."""
     require_reader(actor)
     themes, boards = _choices()
-    form = LibraryFilterForm(formdata=args, theme_choices=themes, board_choices=boards)
+    form = LibraryFilterForm(formdata=to_multidict(args or {}), theme_choices=themes,
+                             board_choices=boards)
     if args and not form.validate():
         raise ValidationFailed(_("Kontrollera sökningen."), errors=form.errors)
     results = find(actor, form.q.data or "", form.tema.data or None, form.namnd.data or None)
