@@ -1,9 +1,11 @@
-"""A board's redovisning to IVO (PDF, DOCX): the items it owns in one dialogue, what was done
-and the evidence."""
+"""A board's redovisning to IVO: one report structure (`build_report`) that the page, the
+tagged PDF (from the same template) and the DOCX (with Word's own heading, list and table
+styles) all present, so the three never drift apart."""
 
 import io
-from datetime import datetime
+from datetime import date, datetime
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -14,12 +16,13 @@ from ..errors import NotFound
 from ..extensions import db
 from ..organizations.models import Organization
 from .commands import event_author, status_label
-from .forms import AGREEMENT_LABELS
-from .models import FollowUpItem
+from .models import Agreement, FollowUpItem
 from .queries import ordered
 from .reviewers import as_reviewer
 
-# --- redovisning (PDF, DOCX) -----------------------------------------------------------
+#: Extra parts a report can carry (the decision's required deficiencies, its versions):
+#: callables `(dialogue, organization, report) -> None` registered by other modules.
+EXTENSIONS: list = []
 
 
 def _report_scope(actor, dialogue_id, organization_id) -> tuple[Dialogue, Organization, list]:
@@ -43,134 +46,176 @@ def _report_scope(actor, dialogue_id, organization_id) -> tuple[Dialogue, Organi
     return dialogue, organization, items
 
 
-def _fmt_date(value) -> str:
-    if value is None:
-        return "–"
+def local_date(value) -> date | None:
+    """A stored UTC time (or a date) as the date in Europe/Stockholm."""
     if isinstance(value, datetime):
-        value = as_aware_utc(value).astimezone(LOCAL_TZ).date()
-    return value.isoformat()
+        return as_aware_utc(value).astimezone(LOCAL_TZ).date()
+    return value
+
+
+def long_date(value) -> str:
+    """A date as documents write it: "30 juni 2027" (or "–")."""
+    value = local_date(value)
+    return format_date(value, "long") if value else "–"
+
+
+def _iso_date(value) -> str:
+    value = local_date(value)
+    return value.isoformat() if value else "–"
+
+
+def agreement_label(agreement) -> str:
+    """The short label under the heading "Samsyn" (the form's longer choice would repeat it)."""
+    return _("IVO och nämnden är överens") if agreement == Agreement.SHARED else _(
+        "IVO och nämnden ser olika på saken")
 
 
 def _report_items(items) -> list[dict]:
-    """What both documents print for each item."""
+    """What the report says about each follow-up item."""
     out = []
-    for item in items:
-        done = [(e.created_at, event_author(e), e.comment, e.kind, e.to_status)
-                for e in item.events if e.comment and e.kind in ("status", "comment",
-                                                                 "evidence")]
-        evidence = []
-        for ev in item.evidence:
-            parts = [p for p in (ev.filename, ev.url, ev.text) if p]
-            evidence.append(" – ".join(parts))
+    for number, item in enumerate(items, start=1):
+        done = [{"date": long_date(e.created_at), "who": event_author(e), "text": e.comment,
+                 "status": status_label(e.to_status) if e.kind == "status" and e.to_status
+                 else ""}
+                for e in item.events
+                if e.comment and e.kind in ("status", "comment", "evidence")]
+        evidence = [" – ".join(p for p in (ev.filename, ev.url, ev.text) if p)
+                    for ev in item.evidence]
         out.append({
-            "title": item.title, "description": item.description,
-            "status": status_label(item.status), "reason": item.status_reason,
-            "role": item.responsible_role, "due": _fmt_date(item.due_date),
-            "agreement": str(AGREEMENT_LABELS[item.agreement]),
-            "ivo_position": item.ivo_position, "board_position": item.board_position,
-            "created": _fmt_date(item.created_at), "updated": _fmt_date(item.updated_at),
-            "done": [(_fmt_date(at), who, text, status_label(to) if kind == "status" and to
-                      else None) for at, who, text, kind, to in done],
-            "evidence": evidence,
+            "id": item.id, "number": number, "title": item.title,
+            "description": item.description or "",
+            "status": status_label(item.status), "reason": item.status_reason or "",
+            "role": item.responsible_role or "–", "due": long_date(item.due_date),
+            "agreement": agreement_label(item.agreement),
+            "ivo_position": item.ivo_position or "", "board_position": item.board_position or "",
+            "created": long_date(item.created_at), "updated": long_date(item.updated_at),
+            "done": done, "evidence": evidence,
         })
     return out
 
 
-def redovisning_pdf(actor, dialogue_id, organization_id=None) -> tuple[bytes, str]:
-    """"Redovisning av vidtagna åtgärder" for one board and dialogue, as PDF, and a file name."""
-    from ..core.pdf import Document
-
+def build_report(actor, dialogue_id, organization_id=None) -> dict:
+    """Everything a board's redovisning says, as plain data for the page, PDF and DOCX."""
     dialogue, organization, items = _report_scope(actor, dialogue_id, organization_id)
-    title = _("Redovisning av vidtagna åtgärder")
-    doc = Document(title, f"{organization.short_name} · {dialogue.title}")
-    doc.alias_nb_pages()
-    doc.heading(title)
-    doc.field(_("Nämnd"), organization.name)
-    doc.field(_("Dialog"), dialogue.title)
-    doc.field(_("Mötesdatum"), _fmt_date(dialogue.starts_at))
-    doc.field(_("Utskriven"), today_local().isoformat())
-    if not items:
-        doc.paragraph(_("Nämnden har inga uppföljningspunkter i den här dialogen."))
-    for number, row in enumerate(_report_items(items), start=1):
-        doc.heading(f"{number}. {row['title']}", 2)
-        if row["description"]:
-            doc.paragraph(row["description"])
-        doc.field(_("Status"), row["status"])
-        if row["reason"]:
-            doc.field(_("Skäl"), row["reason"])
-        doc.field(_("Ansvarig roll"), row["role"])
-        doc.field(_("Klart senast"), row["due"])
-        doc.field(_("Samsyn"), row["agreement"])
-        if row["ivo_position"] or row["board_position"]:
-            doc.field(_("IVO:s syn"), row["ivo_position"])
-            doc.field(_("Nämndens syn"), row["board_position"])
-        doc.field(_("Skapad"), row["created"])
-        doc.field(_("Senast ändrad"), row["updated"])
-        doc.heading(_("Vad har gjorts"), 3)
-        if not row["done"]:
-            doc.paragraph(_("Inget redovisat ännu."))
-        for at, who, text, to in row["done"]:
-            prefix = f"{at} · {who}" + (f" · {_('ny status')}: {to}" if to else "")
-            doc.paragraph(prefix, size=9, bold=True)
-            doc.paragraph(text)
-        doc.heading(_("Underlag"), 3)
-        if not row["evidence"]:
-            doc.paragraph(_("Inget underlag."))
-        for line in row["evidence"]:
-            doc.paragraph(f"• {line}")
-    return doc.output_bytes(), _report_name(organization, dialogue, "pdf")
+    report = {
+        "title": _("Redovisning av vidtagna åtgärder"),
+        "dialogue_id": dialogue.id, "organization_id": organization.id,
+        "board": organization.name, "board_short": organization.short_name,
+        "dialogue": dialogue.title, "meeting_date": long_date(dialogue.starts_at),
+        "meeting_iso": _iso_date(dialogue.starts_at), "printed": long_date(today_local()),
+        "decision": None, "items": _report_items(items),
+    }
+    for extend in EXTENSIONS:
+        extend(dialogue, organization, report)
+    return report
+
+
+def _report_name(report: dict, ext: str) -> str:
+    return f"Redovisning {report['board_short']} {report['meeting_iso']}.{ext}"
+
+
+def redovisning_pdf(actor, dialogue_id, organization_id=None) -> tuple[bytes, str]:
+    """The redovisning as a tagged PDF, rendered from the page's template."""
+    from ..core.documents import render_pdf
+
+    report = build_report(actor, dialogue_id, organization_id)
+    data = render_pdf("followups/report_document.html",
+                      title=f"{report['title']} – {report['board']}", r=report)
+    return data, _report_name(report, "pdf")
+
+
+def _docx_table(doc, header: list[str], rows: list[list[str]]):
+    """A table with Word's "Table Grid" style and a header row repeated on every page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    head = table.rows[0]
+    properties = head._tr.get_or_add_trPr()
+    marker = OxmlElement("w:tblHeader")
+    marker.set(qn("w:val"), "true")
+    properties.append(marker)
+    for cell, text in zip(head.cells, header, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            cell.text = text
+    return table
 
 
 def redovisning_docx(actor, dialogue_id, organization_id=None) -> tuple[bytes, str]:
-    """The same redovisning as a Word document (DOCX)."""
+    """The same redovisning as a Word document that boards edit: Word's Title and Heading
+    styles (so the navigation pane and screen readers see the structure), List Bullet for
+    lists and tables with a marked header row."""
     from docx import Document as WordDocument
 
-    dialogue, organization, items = _report_scope(actor, dialogue_id, organization_id)
-    title = _("Redovisning av vidtagna åtgärder")
+    r = build_report(actor, dialogue_id, organization_id)
     doc = WordDocument()
-    doc.core_properties.title = title
-    doc.add_heading(title, level=0)
-    for label, value in ((_("Nämnd"), organization.name), (_("Dialog"), dialogue.title),
-                         (_("Mötesdatum"), _fmt_date(dialogue.starts_at)),
-                         (_("Utskriven"), today_local().isoformat())):
-        p = doc.add_paragraph()
-        p.add_run(f"{label}: ").bold = True
-        p.add_run(value)
-    if not items:
+    doc.core_properties.title = f"{r['title']} – {r['board']}"
+    doc.core_properties.language = "sv-SE"
+    doc.core_properties.author = _("Återföring")
+    doc.add_heading(r["title"], level=0)
+    _docx_table(doc, [_("Uppgift"), _("Värde")], [
+        [_("Nämnd"), r["board"]], [_("Dialog"), r["dialogue"]],
+        [_("Mötesdatum"), r["meeting_date"]], [_("Utskriven"), r["printed"]],
+    ])
+    decision = r["decision"]
+    if decision:
+        doc.add_heading(_("IVO:s beslut"), level=1)
+        _docx_table(doc, [_("Uppgift"), _("Värde")], [
+            [_("Beslutsdatum"), decision["decided_on"]],
+            [_("Diarienummer"), decision["case_number"]],
+            [_("Redovisas senast"), decision["deadline"]],
+        ])
+        doc.add_heading(_("Åtgärder för bristerna i beslutet"), level=1)
+        for req in decision["requirements"]:
+            doc.add_heading(req["title"], level=2)
+            if req["legal_basis"]:
+                doc.add_paragraph(f"{_('Lagrum')}: {req['legal_basis']}")
+            if not req["measures"]:
+                doc.add_paragraph(_("Ingen åtgärd redovisad ännu."))
+                continue
+            _docx_table(doc, [_("Åtgärd"), _("Vidtagen eller planerad"), _("Tidplan"),
+                              _("Ansvarig roll"), _("Status")],
+                        [[m["text"], m["kind"], m["timetable"], m["role"], m["status"]]
+                         for m in req["measures"]])
+            for m in req["measures"]:
+                for line in m["evidence"]:
+                    doc.add_paragraph(line, style="List Bullet")
+    if decision or r["items"]:
+        doc.add_heading(_("Uppföljningspunkter"), level=1)
+    if not r["items"]:
         doc.add_paragraph(_("Nämnden har inga uppföljningspunkter i den här dialogen."))
-    for number, row in enumerate(_report_items(items), start=1):
-        doc.add_heading(f"{number}. {row['title']}", level=1)
+    for row in r["items"]:
+        doc.add_heading(f"{row['number']}. {row['title']}", level=2)
         if row["description"]:
             doc.add_paragraph(row["description"])
-        fields = [(_("Status"), row["status"])]
+        fields = [[_("Status"), row["status"]]]
         if row["reason"]:
-            fields.append((_("Skäl"), row["reason"]))
-        fields += [(_("Ansvarig roll"), row["role"] or "–"), (_("Klart senast"), row["due"]),
-                   (_("Samsyn"), row["agreement"])]
+            fields.append([_("Skäl"), row["reason"]])
+        fields += [[_("Ansvarig roll"), row["role"]], [_("Klart senast"), row["due"]],
+                   [_("Samsyn"), row["agreement"]]]
         if row["ivo_position"] or row["board_position"]:
-            fields += [(_("IVO:s syn"), row["ivo_position"]),
-                       (_("Nämndens syn"), row["board_position"])]
-        fields += [(_("Skapad"), row["created"]), (_("Senast ändrad"), row["updated"])]
-        for label, value in fields:
-            p = doc.add_paragraph()
-            p.add_run(f"{label}: ").bold = True
-            p.add_run(value)
-        doc.add_heading(_("Vad har gjorts"), level=2)
+            fields += [[_("IVO:s syn"), row["ivo_position"]],
+                       [_("Nämndens syn"), row["board_position"]]]
+        fields += [[_("Skapad"), row["created"]], [_("Senast ändrad"), row["updated"]]]
+        _docx_table(doc, [_("Uppgift"), _("Värde")], fields)
+        doc.add_heading(_("Vad har gjorts"), level=3)
         if not row["done"]:
             doc.add_paragraph(_("Inget redovisat ännu."))
-        for at, who, text, to in row["done"]:
-            p = doc.add_paragraph()
-            p.add_run(f"{at} · {who}" + (f" · {_('ny status')}: {to}" if to else "")).bold = True
-            doc.add_paragraph(text)
-        doc.add_heading(_("Underlag"), level=2)
+        for entry in row["done"]:
+            line = f"{entry['date']} · {entry['who']}"
+            if entry["status"]:
+                line += f" · {_('ny status')}: {entry['status']}"
+            doc.add_paragraph(f"{line}: {entry['text']}", style="List Bullet")
+        doc.add_heading(_("Underlag"), level=3)
         if not row["evidence"]:
             doc.add_paragraph(_("Inget underlag."))
         for line in row["evidence"]:
             doc.add_paragraph(line, style="List Bullet")
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue(), _report_name(organization, dialogue, "docx")
-
-
-def _report_name(organization: Organization, dialogue: Dialogue, ext: str) -> str:
-    return f"Redovisning {organization.short_name} {_fmt_date(dialogue.starts_at)}.{ext}"
+    return buffer.getvalue(), _report_name(r, "docx")

@@ -51,6 +51,7 @@ def _urls(mode: str, token: str | None = None):
 
 def _labels() -> dict:
     return {"status_labels": STATUS_LABELS, "agreement_labels": AGREEMENT_LABELS,
+            "agreement_label": reports.agreement_label,
             "author": commands.event_author, "owner_name": commands.owner_name,
             "is_overdue": commands.is_overdue}
 
@@ -151,6 +152,32 @@ def _document(data: tuple[bytes, str], kind: str) -> Response:
     mimetype = "application/pdf" if kind == "pdf" else DOCX
     return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True,
                      download_name=name)
+
+
+def _report_page(actor, mode: str, dialogue_id, organization_id=None, token=None):
+    report = reports.build_report(actor, dialogue_id, organization_id)
+    if mode == "ivo":
+        kw = {"dialogue_id": report["dialogue_id"], "organization_id": report["organization_id"]}
+        downloads = {kind: url_for("followups.report", kind=kind, **kw)
+                     for kind in ("pdf", "docx")}
+        back = (url_for("followups.dialogue", dialogue_id=report["dialogue_id"]),
+                _("Uppföljningen av dialogen"))
+    elif mode == "board":
+        downloads = {kind: url_for("followups.board_report", dialogue_id=report["dialogue_id"],
+                                   kind=kind) for kind in ("pdf", "docx")}
+        back = (url_for("followups.board_home"), _("Nämndens uppföljning"))
+    else:
+        downloads = {kind: url_for("followups.review_report", token=token, kind=kind)
+                     for kind in ("pdf", "docx")}
+        back = (url_for("followups.review", token=token), _("Nämndens uppföljning"))
+    return render_template("followups/report.html", r=report, mode=mode, downloads=downloads,
+                           back_url=back[0], back_label=back[1])
+
+
+@bp.get("/dialoger/<int:dialogue_id>/uppfoljning/redovisning/<int:organization_id>")
+@login_required
+def report_page(dialogue_id: int, organization_id: int):
+    return _report_page(current_user, "ivo", dialogue_id, organization_id)
 
 
 @bp.get("/dialoger/<int:dialogue_id>/uppfoljning/redovisning/<int:organization_id>.<kind>")
@@ -301,6 +328,12 @@ def board_download(evidence_id: int):
     return _download(_board(), evidence_id)
 
 
+@bp.get("/namnd/dialog/<int:dialogue_id>/redovisning")
+@login_required
+def board_report_page(dialogue_id: int):
+    return _report_page(_board(), "board", dialogue_id)
+
+
 @bp.get("/namnd/dialog/<int:dialogue_id>/redovisning.<any(pdf, docx):kind>")
 @login_required
 def board_report(dialogue_id: int, kind: str):
@@ -331,6 +364,12 @@ def review_act(token: str, item_id: int, action: str):
 @bp.get("/granskning/<token>/underlag/<int:evidence_id>")
 def review_download(token: str, evidence_id: int):
     return _download(reviewer_for_token(token), evidence_id)
+
+
+@bp.get("/granskning/<token>/redovisning")
+def review_report_page(token: str):
+    reviewer = reviewer_for_token(token)
+    return _report_page(reviewer, "link", reviewer.dialogue_id, token=token)
 
 
 @bp.get("/granskning/<token>/redovisning.<any(pdf, docx):kind>")

@@ -75,7 +75,7 @@ def show(dialogue_id: int, version: int):
         "minutes/show.html", dialogue=dialogue, minutes=minutes, m=presentation.present(minutes),
         is_latest=latest is not None and latest.id == minutes.id,
         is_draft=minutes.status == MinutesStatus.DRAFT, confirm=ConfirmForm(),
-        group_label=presentation.group_label,
+        group_label=presentation.group_label, page_url=request.url,
     )
 
 

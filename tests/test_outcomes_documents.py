@@ -1,0 +1,149 @@
+"""Published documents from the same templates as their pages: the minutes and a board's
+redovisning of the Stockholm demo as tagged PDF/UA-1 (structure, language, title, embedded
+fonts, the page's text), and the redovisning as DOCX with Word's own styles."""
+
+import io
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+import pikepdf
+import pytest
+from helpers_outcomes import DISAGREEMENT, EVIDENCE_URL, PROGRESS, QUESTION, demo_meeting
+from pypdf import PdfReader
+
+
+@pytest.fixture
+def stockholm(app, auth, make_user):
+    meeting = demo_meeting(make_user, "Stockholm", boards=["Farsta", "Solna", "Södermalm"])
+    auth.login("demo@ivo.se")
+    return meeting
+
+
+class _Page(HTMLParser):
+    """The headings, list items and table row headers inside the page's <article>."""
+
+    WANTED = {"h1", "h2", "h3", "h4", "li", "th"}
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0  # inside <article>
+        self.stack: list[tuple[str, list]] = []
+        self.found: dict[str, list[str]] = {tag: [] for tag in self.WANTED}
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "article":
+            self.depth += 1
+        if self.depth and tag in self.WANTED:
+            self.stack.append((tag, []))
+
+    def handle_endtag(self, tag):
+        if self.stack and self.stack[-1][0] == tag:
+            _tag, parts = self.stack.pop()
+            text = " ".join("".join(parts).split())
+            if text:
+                self.found[tag].append(text)
+        if tag == "article":
+            self.depth -= 1
+
+    def handle_data(self, data):
+        for _tag, parts in self.stack:
+            parts.append(data)
+
+
+def _squash(text: str) -> str:
+    """Text without spaces, line breaks and hyphens, so hyphenation and wrapping never matter."""
+    return re.sub(r"[\s\-\u00ad\u2010]+", "", text)
+
+
+def _structure(pdf: pikepdf.Pdf) -> set[str]:
+    seen: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, pikepdf.Dictionary):
+            if "/S" in node:
+                seen.add(str(node.S)[1:])
+            kids = node.get("/K")
+            if isinstance(kids, pikepdf.Array):
+                for kid in kids:
+                    walk(kid)
+            elif isinstance(kids, pikepdf.Dictionary):
+                walk(kids)
+
+    walk(pdf.Root.StructTreeRoot)
+    return seen
+
+
+def _assert_accessible_pdf(data: bytes, tmp_path, title_part: str) -> str:
+    assert data.startswith(b"%PDF")
+    pdf = pikepdf.open(io.BytesIO(data))
+    assert pdf.Root.MarkInfo.Marked is True
+    assert str(pdf.Root.Lang) == "sv"
+    assert title_part in str(pdf.docinfo.Title)
+    assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
+    tags = _structure(pdf)
+    assert {"H1", "H2", "H3", "Table", "TH", "TD", "L", "LI"} <= tags, tags
+    for page in pdf.pages:
+        for font in page.Resources.get("/Font", {}).values():
+            descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+            descriptor = descendant.FontDescriptor
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font
+    path = tmp_path / "document.pdf"
+    path.write_bytes(data)
+    if shutil.which("pdffonts"):
+        lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                               check=True).stdout.splitlines()[2:]
+        assert lines and all(line.split()[-5] == "yes" for line in lines), lines
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _assert_page_in_pdf(html: str, text: str) -> _Page:
+    page = _Page()
+    # what only the screen shows (downloads, buttons) is not part of the document
+    page.feed(re.sub(r'<(section|nav) class="[^"]*no-print.*?</\1>', "", html, flags=re.S))
+    flat = _squash(text)
+    for tag in ("h1", "h2", "h3", "li", "th"):
+        assert page.found[tag], tag
+        for item in page.found[tag]:
+            assert _squash(item) in flat, (tag, item)
+    return page
+
+
+def test_minutes_pdf_is_tagged_and_holds_the_page(stockholm, client, tmp_path):
+    base = f"/dialoger/{stockholm.dialogue_id}/protokoll/v1"
+    html = client.get(base).get_data(as_text=True)
+    response = client.get(f"{base}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = _assert_accessible_pdf(response.data, tmp_path, "Protokoll")
+    page = _assert_page_in_pdf(html, text)
+    # the stance rows by role and by board, and what the room said
+    assert "Farsta" in page.found["th"] and "Socialsekreterare" in page.found["th"]
+    assert _squash(QUESTION) in _squash(text) and _squash(DISAGREEMENT) in _squash(text)
+
+
+def test_redovisning_pdf_and_docx_from_one_report(stockholm, client, tmp_path):
+    from docx import Document
+
+    farsta = stockholm.boards["Farsta"]
+    base = f"/dialoger/{stockholm.dialogue_id}/uppfoljning/redovisning/{farsta.id}"
+    html = client.get(base).get_data(as_text=True)
+    assert "Redovisning av vidtagna åtgärder" in html
+    response = client.get(f"{base}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = _assert_accessible_pdf(response.data, tmp_path, "Redovisning av vidtagna åtgärder")
+    _assert_page_in_pdf(html, text)
+    assert "Södermalm" not in text  # only the board's own items
+    assert "30 juni 2027" in text  # long dates in documents
+    assert _squash(PROGRESS) in _squash(text) and _squash(EVIDENCE_URL) in _squash(text)
+
+    docx = Document(io.BytesIO(client.get(f"{base}.docx").data))
+    styles = [p.style.name for p in docx.paragraphs]
+    assert styles[0] == "Title" and "Heading 1" in styles and "Heading 2" in styles
+    headings = [p.text for p in docx.paragraphs if p.style.name.startswith("Heading")]
+    for r in stockholm.deficiencies:
+        assert any(r.title in h for h in headings)
+    assert docx.tables and all(t.style.name == "Table Grid" for t in docx.tables)
+    header_row = docx.tables[0].rows[0]._tr
+    assert header_row.trPr is not None and "tblHeader" in header_row.trPr.xml
+    assert docx.core_properties.language == "sv-SE"
