@@ -2,6 +2,7 @@
 real server, reads the minutes, downloads the PDF, fastställer them, and axe finds nothing."""
 
 import io
+import re
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -55,9 +56,11 @@ def test_closing_a_meeting_and_reading_its_minutes(live_server, page):
     assert download.suggested_filename == f"protokoll-{built.code.lower()}-v1.pdf"
     data = Path(download.path()).read_bytes()
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+    # narrow cells hyphenate by Swedish rules: compare without spaces and hyphens
+    squashed = re.sub(r"[\s\-\u00ad\u2010]+", "", text)
     for word in ("Uppföljningspunkter", "förhandsbedömning", "Enhetschef", "Återkoppla",
                  "överklagade", "Föreslagen", "Sörmland"):
-        assert word in text, word
+        assert word in squashed, word
     assert FOLLOWUP_2.split()[0] in text
 
     page.once("dialog", lambda dialog: dialog.accept())
