@@ -4,6 +4,7 @@ The provider is oidc-provider-mock on loopback (deploy/oidc_provider.py); the ap
 as in production. Every refusal ends on a Swedish page and leaves no login session.
 """
 
+import re
 import sqlite3
 import subprocess
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -27,7 +28,7 @@ class World:
             OIDC_CLIENT_ID="aterforing", OIDC_CLIENT_SECRET="klienthemlighet",
             OIDC_ALLOWED_GROUP=GROUP, OIDC_ADMIN_GROUP=ADMINS, OIDC_BOARD_GROUP=BOARDS,
             OIDC_BOARD_CLAIM="organization", OIDC_ORGANIZATION="IVO", LOG_FORMAT="json",
-            **extra)
+            METRICS_TOKEN="oidc-metrics", **extra)
         subprocess.run([str(BIN / "flask"), "db", "upgrade"], env=env, cwd=ROOT, check=True,
                        capture_output=True)
         port = free_port()
@@ -217,6 +218,14 @@ def test_a_person_outside_the_group_is_refused(world, tab):
     assert any(e["event"] == "account.sign_in" and e["outcome"] == "not_in_group"
                and e["method"] == "oidc" for e in lines)
     assert not any("dan@ivo.se" in str(e) for e in lines)
+    import urllib.request
+
+    scrape = urllib.request.Request(f"{world.url}/metrics",
+                                    headers={"Authorization": "Bearer oidc-metrics"})
+    with urllib.request.urlopen(scrape, timeout=5) as answer:
+        figures = answer.read().decode()
+    assert re.search(r'aterforing_sign_ins_total\{method="oidc",outcome="not_in_group"\} '
+                     r'[1-9]', figures)
 
 
 def test_removed_from_the_group_is_refused_and_their_sessions_end(world, tab, browser):

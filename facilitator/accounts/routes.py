@@ -13,7 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.logs import log
+from ..core.logs import signed_in
 from ..core.security import is_local_path
 from ..errors import DomainError, NotAuthenticated, PermissionDenied
 from ..extensions import limiter, login_manager
@@ -54,11 +54,10 @@ def login():
         except NotAuthenticated as error:
             form.password.errors.append(error.message)
             status = 401
-            log.info("account.sign_in", method="password", outcome="refused")
+            signed_in("password", "refused")
         else:
             services.log_in(user)
-            log.info("account.sign_in", method="password", outcome="ok", actor_kind="user",
-                     actor_id=user.id)
+            signed_in("password", "ok", user.id)
             if user.organization_id:  # a board's staff account: straight to its follow-up
                 return redirect(url_for("followups.board_home"))
             return redirect(_safe_next(request.args.get("next")))

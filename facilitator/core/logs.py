@@ -105,6 +105,15 @@ def end_event(outcome: str, seconds: float) -> None:
     structlog.contextvars.clear_contextvars()
 
 
+def signed_in(method: str, outcome: str, user_id: int | None = None) -> None:
+    """A sign-in, let in or refused: one line and one count, never who by name or address."""
+    from .metrics import SIGN_INS
+
+    SIGN_INS.labels(method, outcome).inc()
+    fields = {"actor_kind": "user", "actor_id": user_id} if user_id is not None else {}
+    log.info("account.sign_in", method=method, outcome=outcome, **fields)
+
+
 def audited(action: str, *, dialogue_id, user_id, participant_id, subject_type,
             subject_id) -> None:
     """One line per audited action, after its commit: ids only, never the details."""

@@ -44,6 +44,8 @@ HTTP_REQUESTS = Counter("aterforing_http_requests_total", "HTTP requests answere
                         ["endpoint", "status"], registry=REGISTRY)
 HTTP_SECONDS = Histogram("aterforing_http_request_seconds", "HTTP requests, time to answer",
                          ["endpoint"], buckets=_LATENCY_BUCKETS, registry=REGISTRY)
+SIGN_INS = Counter("aterforing_sign_ins_total", "Sign-ins by method and outcome (why refused)",
+                   ["method", "outcome"], registry=REGISTRY)
 POOL_WAIT_SECONDS = Histogram("aterforing_db_pool_wait_seconds",
                               "Waiting for a database connection from the pool",
                               buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30),

@@ -9,7 +9,7 @@ from flask_login import current_user
 from joserfc.errors import JoseError
 
 from ..accounts import services as accounts
-from ..core.logs import log
+from ..core.logs import signed_in
 from ..core.security import is_local_path
 from ..errors import NotFound
 from ..extensions import db
@@ -21,7 +21,7 @@ bp = Blueprint("oidc", __name__)
 def _refused(message: str, status: int = 403, reason: str | None = None):
     """A clear page that says why, with a way back; no login session is created."""
     if reason:
-        log.info("account.sign_in", method="oidc", outcome=reason)
+        signed_in("oidc", reason)
     return render_template("accounts/signin_refused.html", message=message), status
 
 
@@ -82,8 +82,7 @@ def callback():
         return _refused(refusal.message, reason=refusal.reason)
     target = session.pop("oidc_next", None)
     accounts.log_in(user)
-    log.info("account.sign_in", method="oidc", outcome="ok", actor_kind="user",
-             actor_id=user.id)
+    signed_in("oidc", "ok", user.id)
     end_session = metadata.get("end_session_endpoint")
     if end_session:
         # Read at logout, so that leaving Återföring also ends the provider's session.
