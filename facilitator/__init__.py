@@ -43,6 +43,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         api,
         contributions,
         core,
+        decisions,
         demo,
         dialogues,
         followups,
@@ -71,6 +72,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     api.init_app(app)
     live.init_app(app)
     followups.init_app(app)
+    decisions.init_app(app)
     history.init_app(app)
     library.init_app(app)
     insights.init_app(app)

@@ -4,6 +4,7 @@ from .accounts.models import LoginSession, User  # noqa: F401
 from .api.models import ApiToken  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .contributions.models import Contribution, Stance, Vote  # noqa: F401
+from .decisions.models import Decision, Measure, ReportVersion  # noqa: F401
 from .dialogues.models import AgendaItem, Dialogue, Reflection  # noqa: F401
 from .followups.models import Evidence, FollowUpEvent, FollowUpItem, ReviewLink  # noqa: F401
 from .library.models import SharedExample  # noqa: F401

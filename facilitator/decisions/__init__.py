@@ -1,0 +1,16 @@
+"""IVO's decision after the supervision (beslut): its date, diarienummer, the deadline for the
+boards' redovisning and the deficiencies it requires measures for; each board's measures; and
+the redovisning submitted as fixed versions that IVO acknowledges or asks additions to."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from . import models, routes, services  # noqa: F401
+
+    app.register_blueprint(routes.bp)
+    services.register()
+
+    @app.context_processor
+    def _decision_helpers():
+        return {"has_decision": lambda dialogue: services.decision_for(dialogue) is not None}
