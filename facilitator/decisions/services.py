@@ -15,7 +15,7 @@ from ..audit import services as audit
 from ..core.clock import as_aware_utc, today_local, utcnow
 from ..core.payloads import validated
 from ..dialogues.access import get_dialogue, managed_dialogue
-from ..dialogues.models import Dialogue, Reflection, ReflectionKind
+from ..dialogues.models import Dialogue, DialogueStatus, Reflection, ReflectionKind
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..followups import reports
@@ -158,10 +158,39 @@ def _report_part(dialogue: Dialogue, organization: Organization, report: dict) -
     }
 
 
+def deadlines_due(today: date, horizon: date) -> list[tuple]:
+    """Boards whose redovisning is due by `horizon` (or overdue) and not yet submitted or
+    sent back for additions: one reminder line each, for `flask followups remind`."""
+    out = []
+    for decision in db.session.scalars(select(Decision).where(Decision.report_due <= horizon)
+                                       .order_by(Decision.report_due)):
+        dialogue = db.session.get(Dialogue, decision.dialogue_id)
+        if dialogue is None or dialogue.status == DialogueStatus.ARCHIVED:
+            continue
+        for org in dialogue.organizations:
+            state = board_decision(dialogue, org)
+            latest = state["latest"]
+            if not state["requirements"] or (
+                    latest is not None and latest.status != ReportStatus.ADDITIONS_REQUESTED):
+                continue
+            line = _("Redovisningen till IVO för %(dialogue)s (diarienummer %(case)s): %(when)s.",
+                     dialogue=dialogue.title, case=decision.case_number,
+                     when=countdown(decision, today))
+            if state["missing"]:
+                line += " " + state["missing_text"] + "."
+            out.append((org, line, decision.report_due < today))
+    return out
+
+
 def register() -> None:
-    """Let the redovisning carry the decision (followups/reports.py asks its extensions)."""
+    """Let the redovisning carry the decision (followups/reports.py asks its extensions) and
+    the reminders cover its deadline (followups/reminders.py)."""
+    from ..followups import reminders
+
     if _report_part not in reports.EXTENSIONS:
         reports.EXTENSIONS.append(_report_part)
+    if deadlines_due not in reminders.DEADLINES:
+        reminders.DEADLINES.append(deadlines_due)
 
 
 # --- IVO: the decision ---------------------------------------------------------------------
@@ -169,6 +198,7 @@ def register() -> None:
 
 def decision_page(actor, dialogue_id) -> dict:
     """IVO's decision page: the form's choices and, per board, where its redovisning stands."""
+    facilitator_only(actor)
     dialogue = managed_dialogue(actor, dialogue_id)
     decision = decision_for(dialogue)
     boards = []
@@ -183,6 +213,7 @@ def decision_page(actor, dialogue_id) -> dict:
 
 def record_decision(actor, dialogue_id, payload) -> Decision:
     """Record (or correct) IVO's decision: date, diarienummer, deadline, required deficiencies."""
+    facilitator_only(actor)
     dialogue = managed_dialogue(actor, dialogue_id)
     form = validated(DecisionForm, payload, requirement_choices=requirement_choices(dialogue))
     decision = decision_for(dialogue)
@@ -203,6 +234,7 @@ def record_decision(actor, dialogue_id, payload) -> Decision:
 
 def review_report(actor, dialogue_id, version_id, payload) -> ReportVersion:
     """IVO answers a submitted version: acknowledged, or additions requested (with a comment)."""
+    facilitator_only(actor)
     dialogue = managed_dialogue(actor, dialogue_id)
     decision = decision_for(dialogue)
     try:

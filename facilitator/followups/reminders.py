@@ -14,6 +14,10 @@ from .models import FollowUpItem
 
 log = logging.getLogger(__name__)
 
+#: Other deadlines a board is reminded of (a decision's redovisning): callables
+#: `(today, horizon) -> [(organization, line, overdue)]` registered by other features.
+DEADLINES: list = []
+
 # --- reminders ---------------------------------------------------------------------------
 
 
@@ -38,6 +42,11 @@ def reminders_due(today: date, days: int = 14) -> list[dict]:
         entry = boards.setdefault(item.organization_id, {
             "organization": item.organization, "due_soon": [], "overdue": []})
         entry["overdue" if item.due_date < today else "due_soon"].append(item)
+    for deadlines in DEADLINES:
+        for organization, line, overdue in deadlines(today, horizon):
+            entry = boards.setdefault(organization.id, {
+                "organization": organization, "due_soon": [], "overdue": []})
+            entry.setdefault("deadlines", []).append((line, overdue))
     return sorted(boards.values(), key=lambda e: e["organization"].name)
 
 
@@ -45,6 +54,8 @@ def _reminder_text(entry: dict, today: date) -> str:
     lines = [_("Hej!"), "",
              _("Det här är en påminnelse från IVO om uppföljningspunkter för %(board)s.",
                board=entry["organization"].name), ""]
+    for line, _overdue in entry.get("deadlines", []):
+        lines += [line, ""]
     if entry["overdue"]:
         lines.append(_("Försenade (datumet har passerat):"))
         lines += [f"- {i.title} ({_('klart senast')} {i.due_date.isoformat()}, "
