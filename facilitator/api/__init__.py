@@ -6,6 +6,5 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from . import models, routes  # noqa: F401
 
-    app.url_map.converters[routes.ID] = routes.IdConverter
     app.register_blueprint(routes.bp)
     app.register_blueprint(routes.v1)

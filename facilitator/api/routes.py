@@ -2,11 +2,13 @@
 
 Two blueprints: `api` holds the browser page (CSRF-protected like every form), `api_v1` the
 JSON API under /api/v1/, authenticated only by `Authorization: Bearer <token>` and so exempt
-from CSRF. API views parse input, call one service and shape the answer.
+from CSRF. API views parse input, call one service and shape the answer; each is declared with
+its `Operation` (`api/contract.py`), from which the OpenAPI document is generated.
 """
 
 from flask import (
     Blueprint,
+    current_app,
     flash,
     g,
     jsonify,
@@ -18,44 +20,32 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import BaseConverter
 
 from ..core.errors import render_error
 from ..core.payloads import apply_errors
 from ..dialogues import services as dialogues
+from ..dialogues.forms import AgendaItemForm, DialogueForm, ReflectionForm
 from ..errors import DomainError, NotAuthenticated, ValidationFailed
 from ..extensions import csrf
 from ..organizations import services as organizations
-from . import schemas, services
+from ..organizations.forms import OrganizationForm
+from . import services
+from .contract import ID, Resource, answer, body, operation, register
 from .forms import ApiTokenForm, RevokeForm
-from .openapi import build_document
+from .openapi import document
+from .schemas import (
+    AgendaItemSchema,
+    DialogueSchema,
+    OrganizationSchema,
+    ReflectionSchema,
+    TransitionSchema,
+)
 
 bp = Blueprint("api", __name__)
 v1 = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 csrf.exempt(v1)
 
 
-
-class IdConverter(BaseConverter):
-    """A database id, 1 to 2147483647: ids are 32-bit in every database we run on.
-
-    The limit is in the pattern, so a larger number is a plain 404 for every method.
-    """
-
-    regex = (
-        r"(?:[1-9]\d{0,8}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}"
-        r"|21474[0-7]\d{4}|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7])"
-    )
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value) -> str:
-        return str(int(value))
-
-
-#: The converter's name in the rules below; registered by `init_app` before the blueprint.
-ID = "api_id"
 
 
 # --- the token page ------------------------------------------------------------------
@@ -105,7 +95,8 @@ def _bearer() -> str | None:
 
 @v1.before_request
 def _authenticate():
-    if request.endpoint == "api_v1.openapi":
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(getattr(view, "operation", None), "public", False):
         return None
     user = services.user_for_token(_bearer())
     if user is None:
@@ -132,93 +123,43 @@ def _http_error(error: HTTPException):
     return render_error(error.code or 500)
 
 
-def _body() -> dict:
-    """The request body as a JSON object, or 400."""
-    data = request.get_json(force=True, silent=True)
-    if not isinstance(data, dict):
-        raise ValidationFailed(
-            _("Begäran måste ha en kropp som är ett JSON-objekt, till exempel "
-              "{\"title\": \"Dialogmöte\"}.")
-        )
-    return data
+# --- the API -----------------------------------------------------------------------------
 
 
-def _created(body: dict, location: str):
-    response = jsonify(body)
-    response.status_code = 201
-    response.headers["Location"] = location
-    return response
+DIALOGUE = f"/dialogues/<{ID}:dialogue_id>"
+#: What the services of a dialogue's parts refuse: another facilitator's dialogue (403), a
+#: change the dialogue's status does not allow (409).
+IN_A_DIALOGUE = {"list": (403,), "create": (403, 409), "get": (403,), "update": (403, 409),
+                 "delete": (403, 409)}
+
+RESOURCES = (
+    Resource("organizations", "organization", OrganizationSchema, OrganizationForm,
+             "/organizations", "org_id", organizations,
+             descriptions={"name": "Unique, e.g. \"Socialnämnden i Gnesta kommun\"."}),
+    Resource("dialogues", "dialogue", DialogueSchema, DialogueForm, "/dialogues", "dialogue_id",
+             dialogues, errors={"get": (403,), "update": (403, 409)},
+             descriptions={"starts_at": "Local time in Europe/Stockholm, YYYY-MM-DDTHH:MM.",
+                           "organization_ids": "Boards taking part.",
+                           "facilitator_ids": "Facilitators (user ids)."}),
+    Resource("reflections", "reflection", ReflectionSchema, ReflectionForm,
+             f"{DIALOGUE}/reflections", "reflection_id", dialogues, errors=IN_A_DIALOGUE,
+             descriptions={"body_md": "Markdown.", "legal_basis": "E.g. \"SoL 11 kap. 1 a §\".",
+                           "evidence": "E.g. \"6 av 10 granskade förhandsbedömningar\".",
+                           "applies_to_all": "False: give organization_ids.",
+                           "organization_ids": "Boards of the dialogue it concerns."}),
+    Resource("agenda_items", "agenda_item", AgendaItemSchema, AgendaItemForm,
+             f"{DIALOGUE}/agenda-items", "item_id", dialogues, errors=IN_A_DIALOGUE,
+             descriptions={"reflection_ids": "Reflections of the same dialogue."}),
+)
+for resource in RESOURCES:
+    register(v1, resource)
 
 
-def _no_content():
-    return "", 204
-
-
-@v1.get("/openapi.json")
-def openapi():
-    return jsonify(build_document())
-
-
-# --- organizations ----------------------------------------------------------------------
-
-
-@v1.get("/organizations")
-def list_organizations():
-    found = organizations.list_organizations(g.api_user)
-    return jsonify([schemas.organization_to_dict(org) for org in found])
-
-
-@v1.post("/organizations")
-def create_organization():
-    org = organizations.create_organization(g.api_user, _body())
-    return _created(
-        schemas.organization_to_dict(org),
-        url_for("api_v1.get_organization", org_id=org.id),
-    )
-
-
-@v1.get(f"/organizations/<{ID}:org_id>")
-def get_organization(org_id: int):
-    return jsonify(schemas.organization_to_dict(organizations.get_organization(g.api_user, org_id)))
-
-
-@v1.put(f"/organizations/<{ID}:org_id>")
-def update_organization(org_id: int):
-    org = organizations.update_organization(g.api_user, org_id, _body())
-    return jsonify(schemas.organization_to_dict(org))
-
-
-# --- dialogues ----------------------------------------------------------------------------
-
-
-@v1.get("/dialogues")
-def list_dialogues():
-    return jsonify([schemas.dialogue_to_dict(d) for d in dialogues.list_dialogues(g.api_user)])
-
-
-@v1.post("/dialogues")
-def create_dialogue():
-    dialogue = dialogues.create_dialogue(g.api_user, _body())
-    return _created(
-        schemas.dialogue_to_dict(dialogue),
-        url_for("api_v1.get_dialogue", dialogue_id=dialogue.id),
-    )
-
-
-@v1.get(f"/dialogues/<{ID}:dialogue_id>")
-def get_dialogue(dialogue_id: int):
-    return jsonify(schemas.dialogue_to_dict(dialogues.get_dialogue(g.api_user, dialogue_id)))
-
-
-@v1.put(f"/dialogues/<{ID}:dialogue_id>")
-def update_dialogue(dialogue_id: int):
-    dialogue = dialogues.update_dialogue(g.api_user, dialogue_id, _body())
-    return jsonify(schemas.dialogue_to_dict(dialogue))
-
-
-@v1.post(f"/dialogues/<{ID}:dialogue_id>/transition")
+@v1.post(f"{DIALOGUE}/transition")
+@operation(id="transitionDialogue", summary="Move the dialogue to its next status",
+           tag="dialogues", response=DialogueSchema, body=TransitionSchema, errors=(403, 409))
 def transition(dialogue_id: int):
-    to_status = _body().get("status")
+    to_status = body().get("status")
     if not isinstance(to_status, str):
         raise ValidationFailed(
             _("Ange vilken status dialogen ska få."),
@@ -231,76 +172,11 @@ def transition(dialogue_id: int):
         if "to_status" in error.errors:
             error.errors = {"status": error.errors.pop("to_status"), **error.errors}
         raise
-    return jsonify(schemas.dialogue_to_dict(dialogue))
+    return answer(DialogueSchema, dialogue)
 
 
-# --- reflections ------------------------------------------------------------------------
-
-
-@v1.get(f"/dialogues/<{ID}:dialogue_id>/reflections")
-def list_reflections(dialogue_id: int):
-    dialogue = dialogues.get_dialogue(g.api_user, dialogue_id)
-    return jsonify([schemas.reflection_to_dict(r) for r in dialogue.reflections])
-
-
-@v1.post(f"/dialogues/<{ID}:dialogue_id>/reflections")
-def create_reflection(dialogue_id: int):
-    reflection = dialogues.create_reflection(g.api_user, dialogue_id, _body())
-    return _created(
-        schemas.reflection_to_dict(reflection),
-        url_for("api_v1.get_reflection", dialogue_id=dialogue_id, reflection_id=reflection.id),
-    )
-
-
-@v1.get(f"/dialogues/<{ID}:dialogue_id>/reflections/<{ID}:reflection_id>")
-def get_reflection(dialogue_id: int, reflection_id: int):
-    reflection = dialogues.get_reflection(g.api_user, dialogue_id, reflection_id)
-    return jsonify(schemas.reflection_to_dict(reflection))
-
-
-@v1.put(f"/dialogues/<{ID}:dialogue_id>/reflections/<{ID}:reflection_id>")
-def update_reflection(dialogue_id: int, reflection_id: int):
-    reflection = dialogues.update_reflection(g.api_user, dialogue_id, reflection_id, _body())
-    return jsonify(schemas.reflection_to_dict(reflection))
-
-
-@v1.delete(f"/dialogues/<{ID}:dialogue_id>/reflections/<{ID}:reflection_id>")
-def delete_reflection(dialogue_id: int, reflection_id: int):
-    dialogues.delete_reflection(g.api_user, dialogue_id, reflection_id)
-    return _no_content()
-
-
-# --- agenda items -----------------------------------------------------------------------
-
-
-@v1.get(f"/dialogues/<{ID}:dialogue_id>/agenda-items")
-def list_agenda_items(dialogue_id: int):
-    dialogue = dialogues.get_dialogue(g.api_user, dialogue_id)
-    return jsonify([schemas.agenda_item_to_dict(item) for item in dialogue.agenda_items])
-
-
-@v1.post(f"/dialogues/<{ID}:dialogue_id>/agenda-items")
-def create_agenda_item(dialogue_id: int):
-    item = dialogues.create_agenda_item(g.api_user, dialogue_id, _body())
-    return _created(
-        schemas.agenda_item_to_dict(item),
-        url_for("api_v1.get_agenda_item", dialogue_id=dialogue_id, item_id=item.id),
-    )
-
-
-@v1.get(f"/dialogues/<{ID}:dialogue_id>/agenda-items/<{ID}:item_id>")
-def get_agenda_item(dialogue_id: int, item_id: int):
-    item = dialogues.get_agenda_item(g.api_user, dialogue_id, item_id)
-    return jsonify(schemas.agenda_item_to_dict(item))
-
-
-@v1.put(f"/dialogues/<{ID}:dialogue_id>/agenda-items/<{ID}:item_id>")
-def update_agenda_item(dialogue_id: int, item_id: int):
-    item = dialogues.update_agenda_item(g.api_user, dialogue_id, item_id, _body())
-    return jsonify(schemas.agenda_item_to_dict(item))
-
-
-@v1.delete(f"/dialogues/<{ID}:dialogue_id>/agenda-items/<{ID}:item_id>")
-def delete_agenda_item(dialogue_id: int, item_id: int):
-    dialogues.delete_agenda_item(g.api_user, dialogue_id, item_id)
-    return _no_content()
+@v1.get("/openapi.json")
+@operation(id="getOpenApi", summary="This document", tag="meta", public=True,
+           response={"type": "object", "description": "The OpenAPI 3.1 document."})
+def openapi():
+    return jsonify(document(current_app))

@@ -1,106 +1,183 @@
-"""Models as JSON: one `*_to_dict` per resource, the shapes described in openapi.py."""
+"""What the API answers: one marshmallow schema per resource.
+
+Each schema is declared once and does both jobs: it serialises the answers (`dump`) and it is
+the resource's schema in the OpenAPI document (`api/openapi.py` turns it into JSON Schema with
+apispec). Every field is always present in an answer; `answer()` marks them so.
+"""
 
 from datetime import UTC, datetime
 
-from ..core.clock import LOCAL_TZ
+from marshmallow import Schema, fields, validate
 
+from ..core.clock import LOCAL_TZ
+from ..dialogues.models import DialogueStatus, ParticipationMode, ReflectionKind
+from ..organizations.models import OrganizationKind
+
+#: Ids are 32-bit in every database we run on; the URL converter and the schemas say so.
+MAX_ID = 2147483647
 #: How `starts_at` is written and read: local time in Stockholm, to the minute.
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-def utc_iso(value: datetime | None) -> str | None:
+def answer(schema: type[Schema]) -> type[Schema]:
+    """Mark every field of an answer's schema as always there (`required` in the document)."""
+    for field in schema._declared_fields.values():
+        field.required = True
+    return schema
+
+
+class Id(fields.Integer):
+    """A database id."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, validate=validate.Range(1, MAX_ID), **kwargs)
+
+
+def Ids(attribute: str, **kwargs) -> fields.Function:
+    """The ids of a relationship's objects, e.g. `Ids("organizations")`."""
+    return fields.Function(
+        lambda obj: [item.id for item in getattr(obj, attribute)],
+        metadata={"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                  **kwargs.pop("metadata", {})}, **kwargs)
+
+
+class UtcTime(fields.DateTime):
     """A stored UTC time as RFC 3339, e.g. 2026-03-01T09:00:00Z."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC, microsecond=0).isoformat().replace("+00:00", "Z")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {"description": "UTC, RFC 3339."})
+        super().__init__(**kwargs)
+
+    def _serialize(self, value: datetime | None, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC, microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def local_minutes(value: datetime | None) -> str | None:
-    """A stored UTC time as Stockholm local time, the same format the API accepts."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC).astimezone(LOCAL_TZ).strftime(LOCAL_FORMAT)
+class LocalMinutes(fields.String):
+    """A stored UTC time as Stockholm local time to the minute, the format the API accepts."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {
+            "description": "Local time in Europe/Stockholm, YYYY-MM-DDTHH:MM.",
+            "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$"})
+        super().__init__(**kwargs)
+
+    def _serialize(self, value: datetime | None, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC).astimezone(LOCAL_TZ).strftime(LOCAL_FORMAT)
 
 
-def _value(enum_or_str) -> str:
-    return getattr(enum_or_str, "value", enum_or_str)
+def _text(**kwargs) -> fields.Function:
+    """A text column that may be NULL in old rows; answered as "" then."""
+    name = kwargs.pop("attribute")
+    return fields.Function(lambda obj: getattr(obj, name) or "", metadata={
+        "type": "string", **kwargs.pop("metadata", {})}, **kwargs)
+
+
+def _flag(name: str) -> fields.Function:
+    return fields.Function(lambda obj: bool(getattr(obj, name)), metadata={"type": "boolean"})
 
 
 def render_body(markdown_text: str) -> str:
     """Reflection text as sanitized HTML, by the dialogues feature's renderer."""
-    try:
-        from ..dialogues.markdown import render_markdown
-    except ImportError:  # the renderer is optional; plain text is escaped
-        from markupsafe import escape
+    from ..dialogues.markdown import render_markdown
 
-        return f"<p>{escape(markdown_text)}</p>" if markdown_text else ""
     return str(render_markdown(markdown_text or ""))
 
 
-def organization_to_dict(org) -> dict:
-    return {
-        "id": org.id,
-        "name": org.name,
-        "short_name": org.short_name,
-        "kind": _value(org.kind),
-        "contact_email": org.contact_email or None,
-        "created_at": utc_iso(org.created_at),
-    }
+class ErrorSchema(Schema):
+    """Every error answer: a stable code, a sentence, and messages per field."""
+
+    error = fields.String(required=True, metadata={"description": "A stable code, e.g. "
+                                                                  "`validation`."})
+    message = fields.String(required=True,
+                            metadata={"description": "A sentence for people (Swedish)."})
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "Messages per field, when the input did not "
+                                                  "validate."})
 
 
-def dialogue_to_dict(dialogue) -> dict:
-    return {
-        "id": dialogue.id,
-        "title": dialogue.title,
-        "purpose": dialogue.purpose or "",
-        "status": _value(dialogue.status),
-        "starts_at": local_minutes(dialogue.starts_at),
-        "duration_minutes": dialogue.duration_minutes,
-        "place_room": dialogue.place_room or "",
-        "place_address": dialogue.place_address or "",
-        "is_digital": bool(dialogue.is_digital),
-        "join_code": dialogue.join_code,
-        "premoderation": bool(dialogue.premoderation),
-        "participation_mode": _value(dialogue.participation_mode),
-        "show_board_results": bool(dialogue.show_board_results),
-        "organization_ids": [org.id for org in dialogue.organizations],
-        "facilitator_ids": [user.id for user in dialogue.facilitators],
-        "reflection_ids": [reflection.id for reflection in dialogue.reflections],
-        "agenda_item_ids": [item.id for item in dialogue.agenda_items],
-        "created_at": utc_iso(dialogue.created_at),
-        "updated_at": utc_iso(dialogue.updated_at),
-        "published_at": utc_iso(dialogue.published_at),
-        "started_at": utc_iso(dialogue.started_at),
-        "closed_at": utc_iso(dialogue.closed_at),
-        "archived_at": utc_iso(dialogue.archived_at),
-    }
+@answer
+class OrganizationSchema(Schema):
+    """A board (kommun, stadsdel or nämnd)."""
+
+    id = Id()
+    name = fields.String()
+    short_name = fields.String()
+    kind = fields.Enum(OrganizationKind, by_value=True)
+    contact_email = fields.Function(lambda org: org.contact_email or None,
+                                    metadata={"type": ["string", "null"]})
+    created_at = UtcTime()
 
 
-def reflection_to_dict(reflection) -> dict:
-    return {
-        "id": reflection.id,
-        "dialogue_id": reflection.dialogue_id,
-        "kind": _value(reflection.kind),
-        "title": reflection.title,
-        "body_md": reflection.body_md or "",
-        "body_html": render_body(reflection.body_md or ""),
-        "legal_basis": reflection.legal_basis or "",
-        "evidence": reflection.evidence or "",
-        "applies_to_all": bool(reflection.applies_to_all),
-        "organization_ids": [org.id for org in reflection.organizations],
-        "position": reflection.position,
-        "created_at": utc_iso(reflection.created_at),
-        "updated_at": utc_iso(reflection.updated_at),
-    }
+@answer
+class DialogueSchema(Schema):
+    """An återföringsdialog: its details, its status and what belongs to it."""
+
+    id = Id()
+    title = fields.String()
+    purpose = _text(attribute="purpose")
+    status = fields.Enum(DialogueStatus, by_value=True)
+    starts_at = LocalMinutes(allow_none=True)
+    duration_minutes = fields.Integer()
+    place_room = _text(attribute="place_room")
+    place_address = _text(attribute="place_address")
+    is_digital = _flag("is_digital")
+    join_code = fields.String(allow_none=True,
+                              metadata={"description": "What participants type to join."})
+    premoderation = _flag("premoderation")
+    participation_mode = fields.Enum(ParticipationMode, by_value=True)
+    show_board_results = _flag("show_board_results")
+    organization_ids = Ids("organizations")
+    facilitator_ids = Ids("facilitators")
+    reflection_ids = Ids("reflections")
+    agenda_item_ids = Ids("agenda_items")
+    created_at = UtcTime()
+    updated_at = UtcTime()
+    published_at = UtcTime(allow_none=True)
+    started_at = UtcTime(allow_none=True)
+    closed_at = UtcTime(allow_none=True)
+    archived_at = UtcTime(allow_none=True)
 
 
-def agenda_item_to_dict(item) -> dict:
-    return {
-        "id": item.id,
-        "dialogue_id": item.dialogue_id,
-        "title": item.title,
-        "description": item.description or "",
-        "planned_minutes": item.planned_minutes,
-        "position": item.position,
-        "reflection_ids": [reflection.id for reflection in item.reflections],
-    }
+@answer
+class ReflectionSchema(Schema):
+    """An observation IVO shares: positive, a deficiency, a concern or a question."""
+
+    id = Id()
+    dialogue_id = Id()
+    kind = fields.Enum(ReflectionKind, by_value=True)
+    title = fields.String()
+    body_md = _text(attribute="body_md", metadata={"description": "Markdown."})
+    body_html = fields.Function(lambda r: render_body(r.body_md or ""), metadata={
+        "type": "string", "description": "body_md rendered and sanitized."})
+    legal_basis = _text(attribute="legal_basis")
+    evidence = _text(attribute="evidence")
+    applies_to_all = _flag("applies_to_all")
+    organization_ids = Ids("organizations")
+    position = fields.Integer()
+    created_at = UtcTime()
+    updated_at = UtcTime()
+
+
+@answer
+class AgendaItemSchema(Schema):
+    """A time-boxed item of the dialogue's agenda."""
+
+    id = Id()
+    dialogue_id = Id()
+    title = fields.String()
+    description = _text(attribute="description")
+    planned_minutes = fields.Integer()
+    position = fields.Integer()
+    reflection_ids = Ids("reflections")
+
+
+class TransitionSchema(Schema):
+    """The status a dialogue is to move to."""
+
+    status = fields.Enum(DialogueStatus, by_value=True, required=True,
+                         metadata={"description": "draft → published → live → closed → "
+                                                  "archived."})

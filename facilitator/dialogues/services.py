@@ -554,3 +554,13 @@ def get_reflection(actor, dialogue_id, reflection_id) -> Reflection:
 def get_agenda_item(actor, dialogue_id, item_id) -> AgendaItem:
     """One agenda item of a dialogue `actor` manages."""
     return _agenda_item(managed_dialogue(actor, dialogue_id), item_id)
+
+
+def list_reflections(actor, dialogue_id) -> list[Reflection]:
+    """The reflections of a dialogue `actor` manages, in order."""
+    return list(managed_dialogue(actor, dialogue_id).reflections)
+
+
+def list_agenda_items(actor, dialogue_id) -> list[AgendaItem]:
+    """The agenda of a dialogue `actor` manages, in order."""
+    return list(managed_dialogue(actor, dialogue_id).agenda_items)

@@ -1,7 +1,7 @@
 """Boards: every facilitator may list, create and edit them."""
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ..core.payloads import validated
 from ..dialogues.access import require_facilitator
@@ -30,7 +30,10 @@ def get_organization(actor, org_id) -> Organization:
 
 
 def _check_unique_name(name: str, except_id: int | None = None) -> None:
-    query = select(Organization.id).where(func.lower(Organization.name) == name.lower())
+    # The exact name too: SQLite's lower() folds only ASCII (it keeps "Årsta" while Python
+    # gives "årsta"), and a name must at least meet itself.
+    query = select(Organization.id).where(or_(Organization.name == name,
+                                              func.lower(Organization.name) == name.lower()))
     if except_id is not None:
         query = query.where(Organization.id != except_id)
     if db.session.scalar(query) is not None:
