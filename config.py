@@ -105,13 +105,16 @@ class Config:
     #: Where people report accessibility problems (shown on the statement page).
     ACCESSIBILITY_CONTACT = _env("ACCESSIBILITY_CONTACT", "tillganglighet@ivo.se")
 
-    #: Outgoing mail (follow-up reminders). Unset MAIL_SERVER: mails are written to the log.
+    #: Outgoing mail (follow-up reminders) through Flask-Mailman. Unset MAIL_SERVER: mails are
+    #: written to the log instead (`core/mail.EmailBackend`).
     MAIL_SERVER = _env("MAIL_SERVER")
     MAIL_PORT = _env_int("MAIL_PORT", 587)
     MAIL_USERNAME = _env("MAIL_USERNAME")
     MAIL_PASSWORD = _env("MAIL_PASSWORD")
     MAIL_USE_TLS = _env("MAIL_USE_TLS", "1") not in ("0", "false", "False", "no")
-    MAIL_FROM = _env("MAIL_FROM", "noreply@ivo.se")
+    MAIL_DEFAULT_SENDER = _env("MAIL_FROM", "noreply@ivo.se")
+    MAIL_TIMEOUT = 30
+    MAIL_BACKEND = "smtp" if MAIL_SERVER else "facilitator.core.mail.EmailBackend"
     #: Where evidence files for follow-up items are stored (default instance/uploads).
     UPLOAD_FOLDER = _env("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
 
@@ -122,6 +125,8 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    #: Mails are kept in `app.extensions["mailman"].outbox`.
+    MAIL_BACKEND = "locmem"
     SECRET_KEY = "testing"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR
 
-from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate, socketio
 
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
@@ -33,6 +33,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    mail.init_app(app)
 
     from .core import i18n
 

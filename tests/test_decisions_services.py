@@ -98,7 +98,7 @@ def test_reminders_cover_the_deadline_until_submitted(world):
     assert {"Gnesta", "Nyköping"} <= set(due)
     line = due["Gnesta"]["deadlines"][0][0]
     assert "8.5-1/2026" in line and "10 dagar kvar" in line and "1 brist saknar åtgärd" in line
-    assert "8.5-1/2026" in reminders._reminder_text(due["Gnesta"], today)
+    assert "8.5-1/2026" in reminders.reminder_text({"sv": due["Gnesta"]}, today)
     assert not any("deadlines" in e for e in reminders.reminders_due(date(2000, 1, 1), 0))
     gnesta = Reviewer(organization_id=world.gnesta_id)
     services.save_measures(gnesta, world.dialogue_id, _measure(world.reflection_id))

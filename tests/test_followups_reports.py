@@ -1,12 +1,16 @@
 """Redovisning (PDF, DOCX), reminders by date, the board's calendar feed, and the overview."""
 
+import email
+import email.policy
 import io
 import logging
+import smtplib
 from datetime import date
 
 import pytest
 from helpers_followups import PDF, make_item, make_link, make_world
 
+from facilitator.extensions import mail
 from facilitator.followups import commands, queries, reminders
 from facilitator.followups.reviewers import Reviewer, reviewer_for_token
 
@@ -58,20 +62,43 @@ def test_reminders_select_due_soon_and_overdue_by_date(world):
     assert "Långsiktig översyn" in [i.title for i in far["due_soon"]]
 
 
-def test_remind_command_logs_without_a_mail_server(world, app, runner, caplog):
+def _mail_with(app, **config):
+    """Flask-Mailman set up again from `config` (it reads the settings once)."""
+    app.config.update(config)
+    mail.init_app(app)
+
+
+def test_remind_command_mails_each_board_in_swedish_then_english(world, app, runner):
     _items(world)
-    app.config["MAIL_SERVER"] = None
-    with caplog.at_level(logging.WARNING):
-        result = runner.invoke(args=["followups", "remind", "--today", "2026-03-01"])
+    result = runner.invoke(args=["followups", "remind", "--today", "2026-03-01"])
     assert result.exit_code == 0, result.output
     assert "Påminnelse skickad till registrator@gnesta.se" in result.output
     assert "2 påminnelser." in result.output
-    logged = caplog.text
-    assert "To: registrator@gnesta.se" in logged
-    assert "Subject: Påminnelse: uppföljningspunkter för Gnesta" in logged
-    assert "Rutin för skyddsbedömning" in logged and "Redan klart" not in logged
+    outbox = {m.to[0]: m for m in app.extensions["mailman"].outbox}
+    assert set(outbox) == {"registrator@gnesta.se", "socialnamnden@nykoping.se"}
+    gnesta = outbox["registrator@gnesta.se"]
+    assert gnesta.subject == ("Påminnelse: uppföljningspunkter för Gnesta · "
+                              "Reminder: follow-up items for Gnesta")
+    assert gnesta.from_email == app.config["MAIL_DEFAULT_SENDER"]
+    swedish, english = gnesta.body.split("In English")
+    assert "Försenade (datumet har passerat):" in swedish and "Hej!" in swedish
+    assert "Overdue (the date has passed):" in english and "Due soon:" in english
+    for text in (swedish, english):
+        assert "Barnsamtal dokumenteras" in text and "Rutin för skyddsbedömning" in text
+        assert "Redan klart" not in text and "IVO återkommer" not in text
     bad = runner.invoke(args=["followups", "remind", "--today", "1 mars"])
     assert bad.exit_code != 0 and "ÅÅÅÅ-MM-DD" in bad.output
+
+
+def test_without_a_mail_server_the_reminder_is_logged(world, app, runner, caplog):
+    _items(world)
+    _mail_with(app, MAIL_BACKEND="facilitator.core.mail.EmailBackend")
+    with caplog.at_level(logging.WARNING):
+        result = runner.invoke(args=["followups", "remind", "--today", "2026-03-01"])
+    assert result.exit_code == 0, result.output
+    assert "To: registrator@gnesta.se" in caplog.text
+    assert "Subject: Påminnelse: uppföljningspunkter för Gnesta" in caplog.text
+    assert "Rutin för skyddsbedömning" in caplog.text and "Redan klart" not in caplog.text
 
 
 def test_remind_command_sends_through_smtp(world, app, runner, monkeypatch):
@@ -79,37 +106,42 @@ def test_remind_command_sends_through_smtp(world, app, runner, monkeypatch):
     sent = []
 
     class FakeSMTP:
-        def __init__(self, host, port, timeout):
-            sent.append(("connect", host, port))
+        def __init__(self, host, port, **kwargs):
+            sent.append(("connect", host, port, kwargs.get("timeout")))
 
-        def __enter__(self):
-            return self
+        def ehlo(self):
+            pass
 
-        def __exit__(self, *exc):
-            return False
-
-        def starttls(self):
+        def starttls(self, **kwargs):
             sent.append(("tls",))
 
         def login(self, user, password):
             sent.append(("login", user))
 
-        def send_message(self, message):
-            sent.append(("send", message["To"], message.get_content()))
+        def sendmail(self, from_addr, to_addrs, message, **kwargs):
+            sent.append(("send", from_addr, to_addrs[0], message))
 
-    import smtplib
+        def quit(self):
+            sent.append(("quit",))
 
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
-    app.config.update(MAIL_SERVER="smtp.ivo.se", MAIL_PORT=587, MAIL_USE_TLS=True,
-                      MAIL_USERNAME="aterforing", MAIL_PASSWORD="hemligt", MAIL_FROM="a@ivo.se")
+    _mail_with(app, MAIL_BACKEND="smtp", MAIL_SERVER="smtp.ivo.se", MAIL_PORT=587,
+               MAIL_USE_TLS=True, MAIL_USERNAME="aterforing", MAIL_PASSWORD="hemligt",
+               MAIL_DEFAULT_SENDER="a@ivo.se")
     result = runner.invoke(args=["followups", "remind", "--today", "2026-03-01", "--days", "14"])
     assert result.exit_code == 0, result.output
     sends = [s for s in sent if s[0] == "send"]
-    assert {s[1] for s in sends} == {"registrator@gnesta.se", "socialnamnden@nykoping.se"}
-    gnesta_body = next(s[2] for s in sends if s[1] == "registrator@gnesta.se")
-    assert "Försenade" in gnesta_body and "Barnsamtal dokumenteras" in gnesta_body
-    assert "Redan klart" not in gnesta_body and "IVO återkommer" not in gnesta_body
-    assert ("tls",) in sent and ("login", "aterforing") in sent
+    assert {s[2] for s in sends} == {"registrator@gnesta.se", "socialnamnden@nykoping.se"}
+    assert {s[1] for s in sends} == {"a@ivo.se"}
+    # One connection for every mail, over TLS, logged in.
+    assert [s[0] for s in sent] == ["connect", "tls", "login", "send", "send", "quit"]
+    assert sent[0][1:] == ("smtp.ivo.se", 587, 30)
+    gnesta = email.message_from_bytes(next(s[3] for s in sends
+                                           if s[2] == "registrator@gnesta.se"),
+                                      policy=email.policy.default)
+    body = gnesta.get_content()
+    assert "Försenade" in body and "Barnsamtal dokumenteras" in body and "Overdue" in body
+    assert "Redan klart" not in body
 
 
 def test_the_calendar_feed_has_the_open_items_due_dates(world, client):

@@ -3,12 +3,13 @@
 import logging
 from datetime import date, timedelta
 
-from flask import current_app
-from flask_babel import gettext as _
+from flask import render_template
+from flask_babel import force_locale
+from flask_mailman import EmailMessage
 from sqlalchemy import select
 
 from ..dialogues.models import Dialogue, DialogueStatus
-from ..extensions import db
+from ..extensions import db, mail
 from .commands import OPEN_STATUSES
 from .models import FollowUpItem
 
@@ -17,8 +18,6 @@ log = logging.getLogger(__name__)
 #: Other deadlines a board is reminded of (a decision's redovisning): callables
 #: `(today, horizon) -> [(organization, line, overdue)]` registered by other features.
 DEADLINES: list = []
-
-# --- reminders ---------------------------------------------------------------------------
 
 
 def reminders_due(today: date, days: int = 14) -> list[dict]:
@@ -50,59 +49,53 @@ def reminders_due(today: date, days: int = 14) -> list[dict]:
     return sorted(boards.values(), key=lambda e: e["organization"].name)
 
 
-def _reminder_text(entry: dict, today: date) -> str:
-    lines = [_("Hej!"), "",
-             _("Det här är en påminnelse från IVO om uppföljningspunkter för %(board)s.",
-               board=entry["organization"].name), ""]
-    for line, _overdue in entry.get("deadlines", []):
-        lines += [line, ""]
-    if entry["overdue"]:
-        lines.append(_("Försenade (datumet har passerat):"))
-        lines += [f"- {i.title} ({_('klart senast')} {i.due_date.isoformat()}, "
-                  f"{i.dialogue.title})" for i in entry["overdue"]]
-        lines.append("")
-    if entry["due_soon"]:
-        lines.append(_("Ska vara klara snart:"))
-        lines += [f"- {i.title} ({_('klart senast')} {i.due_date.isoformat()}, "
-                  f"{i.dialogue.title})" for i in entry["due_soon"]]
-        lines.append("")
-    lines += [_("Uppdatera status och lägg till underlag via granskningslänken ni fått från "
-                "IVO, eller logga in med nämndens konto."),
-              _("Har länken gått ut? Svara på det här mejlet så skickar IVO en ny."), "",
-              _("Vänliga hälsningar"), "IVO", "", f"({today.isoformat()})"]
-    return "\n".join(lines)
+#: The languages a reminder is written in, Swedish first: one template each under
+#: templates/emails/, the other features' deadline lines written in each.
+LANGUAGES = ("sv", "en")
+#: Between the Swedish text and the English one.
+_SEPARATOR = "\n\n---------- In English ----------\n\n"
+
+
+def _entry_context(entry: dict, today: date) -> dict:
+    return {"organization": entry["organization"], "overdue": entry["overdue"],
+            "due_soon": entry["due_soon"], "today": today,
+            "deadlines": [line for line, _overdue in entry.get("deadlines", [])]}
+
+
+def reminder_text(entries: dict[str, dict], today: date) -> str:
+    """The mail's text: each language's template with the board's entry read in it."""
+    return _SEPARATOR.join(
+        render_template(f"emails/reminder.{lang}.txt", **_entry_context(entries[lang], today))
+        .strip() for lang in LANGUAGES if lang in entries) + "\n"
+
+
+def _entries_by_language(today: date, days: int) -> list[dict[str, dict]]:
+    """Per board, what to remind of as read in each language (the lines other features add
+    are written in the language they are read in)."""
+    boards: dict[int, dict[str, dict]] = {}
+    for lang in LANGUAGES:
+        with force_locale(lang):
+            for entry in reminders_due(today, days):
+                boards.setdefault(entry["organization"].id, {})[lang] = entry
+    return sorted(boards.values(), key=lambda e: e[LANGUAGES[0]]["organization"].name)
 
 
 def send_reminders(today: date, days: int = 14) -> dict:
-    """Mail each board's contact about its due and overdue items; the log when no server is set."""
-    import smtplib
-    from email.message import EmailMessage
-
-    config = current_app.config
-    sent, skipped = [], []
-    for entry in reminders_due(today, days):
-        organization = entry["organization"]
+    """Mail each board's contact about its due and overdue items, in Swedish and English,
+    through Flask-Mailman (the log when no MAIL_SERVER is set); one connection for all."""
+    sent, skipped, messages = [], [], []
+    for entries in _entries_by_language(today, days):
+        organization = entries[LANGUAGES[0]]["organization"]
         if not organization.contact_email:
             log.warning("No contact e-mail for %s; no reminder sent", organization.name)
             skipped.append(organization.name)
             continue
-        message = EmailMessage()
-        message["Subject"] = _("Påminnelse: uppföljningspunkter för %(board)s",
-                               board=organization.short_name)
-        message["From"] = config.get("MAIL_FROM") or "noreply@localhost"
-        message["To"] = organization.contact_email
-        message.set_content(_reminder_text(entry, today))
-        if not config.get("MAIL_SERVER"):
-            log.warning("MAIL_SERVER is not set; the reminder is logged instead:\n"
-                        "To: %s\nSubject: %s\n\n%s", message["To"], message["Subject"],
-                        message.get_content())
-        else:
-            with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25),
-                              timeout=30) as smtp:
-                if config.get("MAIL_USE_TLS"):
-                    smtp.starttls()
-                if config.get("MAIL_USERNAME"):
-                    smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-                smtp.send_message(message)
+        subject = render_template("emails/reminder_subject.txt",
+                                  organization=organization).strip()
+        messages.append(EmailMessage(subject=subject, body=reminder_text(entries, today),
+                                     to=[organization.contact_email]))
         sent.append(organization.contact_email)
+    if messages:
+        with mail.get_connection() as connection:
+            connection.send_messages(messages)
     return {"sent": sent, "skipped": skipped}
