@@ -43,6 +43,10 @@ class Config:
     SOCKETIO_ASYNC_MODE = _env("SOCKETIO_ASYNC_MODE", "gevent")
     #: Largest Socket.IO message accepted, in bytes.
     SOCKETIO_MAX_MESSAGE_BYTES = 64 * 1024
+    #: permessage-deflate on the WebSocket: off (a meeting's frames are small; see
+    #: live/compression.py and docs/deploy.md).
+    SOCKETIO_WEBSOCKET_COMPRESSION = _env("SOCKETIO_WEBSOCKET_COMPRESSION", "0") not in (
+        "0", "false", "no")
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     #: Failed logins allowed per client address.

@@ -91,6 +91,9 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         channel=app.config["SOCKETIO_CHANNEL"],
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
     )
+    from .live import compression
+
+    compression.init_app(app)  # outside Socket.IO's middleware, so it sees the request first
     return app
 
 
