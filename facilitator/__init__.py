@@ -59,6 +59,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         participants,
         retention,
         themes,
+        traces,
     )
 
     del models  # imported for its side effect: the whole schema is known
@@ -74,6 +75,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     live.init_app(app)
     followups.init_app(app)
     decisions.init_app(app)
+    traces.init_app(app)
     history.init_app(app)
     library.init_app(app)
     insights.init_app(app)

@@ -17,6 +17,7 @@ from facilitator.dialogues.models import Dialogue, DialogueStatus, ReflectionKin
 from facilitator.extensions import db
 from facilitator.followups import commands
 from facilitator.followups.models import FollowUpItem
+from facilitator.live.models import Poll
 from facilitator.minutes import closing
 from facilitator.participants.models import Participant
 
@@ -50,6 +51,10 @@ def demo_meeting(make_user, label: str = "Stockholm", boards=None) -> Meeting:
     boards = boards or list(by_short)[:3]
     dialogue.status = DialogueStatus.LIVE
     dialogue.started_at = utcnow() - timedelta(hours=3)
+    # A real timeline: written and published weeks before the meeting.
+    dialogue.published_at = utcnow() - timedelta(days=14)
+    for r in dialogue.reflections:
+        r.created_at = utcnow() - timedelta(days=21)
     db.session.flush()
 
     people = []
@@ -93,6 +98,9 @@ def demo_meeting(make_user, label: str = "Stockholm", boards=None) -> Meeting:
                 status="agreed", source_kind="reflection", source_id=r.id,
                 created_by_id=facilitator.id))
     db.session.add_all(items)
+    # The live poll on the first deficiency is still open when the meeting closes.
+    db.session.add(Poll(dialogue_id=dialogue.id, reflection_id=first.id, results_live=True,
+                        opened_at=utcnow() - timedelta(minutes=30)))
     db.session.commit()
     closing.close_dialogue(facilitator, dialogue.id)
     first_item = items[0].id

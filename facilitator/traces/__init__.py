@@ -1,0 +1,25 @@
+"""The trace of a finding: one reflection's whole path in time order, from publishing to
+the redovisning versions that reported on it, as a page and as JSON."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from . import routes
+
+    app.register_blueprint(routes.bp)
+
+    @app.template_filter("trace_time")
+    def _trace_time(value: str) -> str:
+        from datetime import datetime
+
+        from flask_babel import format_datetime
+
+        return format_datetime(datetime.fromisoformat(value), "medium")
+
+    @app.context_processor
+    def _stance_labels():
+        from ..contributions.forms import STANCE_LABELS
+        from ..contributions.models import StanceValue
+
+        return {"stance_labels": lambda: [str(STANCE_LABELS[v]) for v in StanceValue]}

@@ -1,0 +1,88 @@
+"""The trace of a finding: one deficiency of the Gnesta demo followed from publishing to an
+acknowledged redovisning, every step on its trace page and in the JSON export; a board's
+trace of its item shows its own outcomes and nothing of another board's."""
+
+import json
+
+import pytest
+from helpers_outcomes import DISAGREEMENT, EVIDENCE_URL, PROGRESS, QUESTION, demo_meeting
+
+from facilitator.core.clock import today_local
+from facilitator.decisions import services as decisions
+from facilitator.extensions import db
+from facilitator.followups import links
+
+MEASURE = "Veckovis genomgång av förhandsbedömningar; rutinen beslutad i nämnden."
+
+
+@pytest.fixture
+def gnesta(app, auth, make_user):
+    meeting = demo_meeting(make_user, "Gnesta")
+    fac = meeting.facilitator
+    first = meeting.deficiencies[0]
+    board = next(iter(meeting.boards.values()))
+    decisions.record_decision(fac, meeting.dialogue_id, {
+        "decided_on": today_local().isoformat(), "case_number": "8.5-4711/2019",
+        "report_due": today_local().isoformat(),
+        "requirement_ids": [str(first.id)]})
+    db.session.commit()
+    _link, token = links.create_review_link(fac, meeting.dialogue_id,
+                                            {"organization_id": board.id, "days": 30})
+    db.session.commit()
+    from facilitator.followups.reviewers import reviewer_for_token
+
+    reviewer = reviewer_for_token(token)
+    prefix = decisions.measure_prefix(first.id)
+    decisions.save_measures(reviewer, meeting.dialogue_id, {
+        prefix + "text": MEASURE, prefix + "kind": "taken", prefix + "timetable": "Från maj",
+        prefix + "responsible_role": "Enhetschef", prefix + "status": "done"})
+    version = decisions.submit_report(reviewer, meeting.dialogue_id)
+    db.session.commit()
+    decisions.review_report(fac, meeting.dialogue_id, version.id, {"outcome": "acknowledged"})
+    db.session.commit()
+    auth.login("demo@ivo.se")
+    meeting.token = token
+    meeting.first = first
+    return meeting
+
+
+STEPS = ("Publicerad i förhandsmaterialet", "Samsyn före mötet (6 svar)", QUESTION,
+         DISAGREEMENT, "Omröstningen under mötet öppnades", "Omröstningen under mötet stängdes",
+         "Samsyn under mötet (6 svar)", "Uppföljningspunkt: Åtgärda", PROGRESS, EVIDENCE_URL,
+         "IVO:s beslut (8.5-4711/2019) kräver åtgärder", MEASURE,
+         "skickade in redovisningen, version 1", "IVO bekräftade att version 1 är mottagen")
+
+
+def test_one_deficiency_from_publishing_to_an_acknowledged_redovisning(gnesta, client):
+    base = f"/dialoger/{gnesta.dialogue_id}/reflektioner/{gnesta.first.id}/spar"
+    page = client.get(base).get_data(as_text=True)
+    positions = []
+    for step in STEPS:
+        assert step in page, step
+        positions.append(page.index(step))
+    # in time order: publishing first, IVO's acknowledgement last
+    assert positions[0] == min(positions) and positions[-1] == max(positions)
+
+    body = json.loads(client.get(f"{base}.json").data)
+    assert body["reflection"]["id"] == gnesta.first.id
+    text = json.dumps(body, ensure_ascii=False)
+    for step in STEPS:
+        assert step in text, step
+    kinds = [s["kind"] for s in body["steps"]]
+    assert kinds[0] == "created" and kinds[-1] == "report_acknowledged"
+    assert [s["at"] for s in body["steps"]] == sorted(s["at"] for s in body["steps"])
+    pre = next(s for s in body["steps"] if s["kind"] == "stances_pre")
+    assert {row["group"] for row in pre["table"]} == {"all", "role", "board"}
+
+
+def test_the_board_sees_the_trace_of_its_own_item(gnesta, app):
+    item_id = gnesta.followup_ids[0]
+    board = app.test_client()
+    page = board.get(f"/granskning/{gnesta.token}/punkt/{item_id}/spar")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert MEASURE in html and "IVO bekräftade att version 1 är mottagen" in html
+    body = json.loads(board.get(f"/granskning/{gnesta.token}/punkt/{item_id}/spar.json").data)
+    assert body["item"]["id"] == item_id and body["board"]
+    # An item of another dialogue or board is not found through this link.
+    assert board.get(f"/granskning/{gnesta.token}/punkt/999999/spar").status_code == 404
