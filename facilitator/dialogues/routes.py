@@ -16,15 +16,8 @@ from flask_login import current_user, login_required
 from ..core.payloads import apply_errors
 from ..errors import DomainError, ValidationFailed
 from . import services
-from .forms import (
-    KIND_LABELS,
-    STATUS_LABELS,
-    AgendaItemForm,
-    ConfirmForm,
-    DialogueForm,
-    ReflectionForm,
-)
-from .models import DialogueStatus
+from .forms import AgendaItemForm, ConfirmForm, DialogueForm, ReflectionForm
+from .models import KIND_LABELS, STATUS_LABELS, DialogueStatus
 
 bp = Blueprint("dialogues", __name__, url_prefix="/dialoger")
 
@@ -150,6 +143,32 @@ def transition(dialogue_id: int):
     return redirect(url_for("dialogues.detail", dialogue_id=dialogue_id))
 
 
+def _saved(save, form, refused, endpoint: str, dialogue_id: int, done):
+    """A form posted for one of a dialogue's parts: saved by `save` and back to the list with
+    `done(obj)`'s (message, anchor), or the form again (`refused()`) with the service's errors."""
+    try:
+        obj = save()
+    except DomainError as error:
+        _show_on_form(error, form)
+        return refused()
+    message, anchor = done(obj)
+    flash(message, "success")
+    return redirect(url_for(endpoint, dialogue_id=dialogue_id, _anchor=anchor))
+
+
+def _changed(change, message: str, endpoint: str, dialogue_id: int, anchor: str | None = None):
+    """A button that changes a dialogue's part (remove, move): the service's refusal is shown
+    on the list it came from, as is the confirmation."""
+    try:
+        change()
+    except DomainError as error:
+        _reraise_access(error)
+        flash(error.message, "error")
+    else:
+        flash(message, "success")
+    return redirect(url_for(endpoint, dialogue_id=dialogue_id, _anchor=anchor))
+
+
 # --- reflections ---------------------------------------------------------------------
 
 
@@ -184,14 +203,11 @@ def new_reflection(dialogue_id: int):
             return _reflection_page(dialogue, ReflectionForm(data=data, **kwargs))
         return _reflection_page(dialogue, ReflectionForm(**kwargs))
     form = ReflectionForm(**kwargs)
-    try:
-        reflection = services.create_reflection(current_user, dialogue_id, request.form)
-    except DomainError as error:
-        _show_on_form(error, form)
-        return _reflection_page(dialogue, form, status=400)
-    flash(_("Reflektionen ”%(title)s” är tillagd.", title=reflection.title), "success")
-    return redirect(url_for("dialogues.reflections", dialogue_id=dialogue_id,
-                            _anchor=f"reflection-{reflection.id}"))
+    return _saved(
+        lambda: services.create_reflection(current_user, dialogue_id, request.form), form,
+        lambda: _reflection_page(dialogue, form, status=400), "dialogues.reflections",
+        dialogue_id, lambda r: (_("Reflektionen ”%(title)s” är tillagd.", title=r.title),
+                                f"reflection-{r.id}"))
 
 
 @bp.route("/<int:dialogue_id>/reflektioner/<int:reflection_id>", methods=["GET", "POST"])
@@ -204,43 +220,30 @@ def edit_reflection(dialogue_id: int, reflection_id: int):
         form = ReflectionForm(data=services.reflection_form_data(reflection), **kwargs)
         return _reflection_page(dialogue, form, reflection)
     form = ReflectionForm(**kwargs)
-    try:
-        services.update_reflection(current_user, dialogue_id, reflection_id, request.form)
-    except DomainError as error:
-        _show_on_form(error, form)
-        return _reflection_page(dialogue, form, reflection, status=400)
-    flash(_("Reflektionen är sparad."), "success")
-    return redirect(url_for("dialogues.reflections", dialogue_id=dialogue_id,
-                            _anchor=f"reflection-{reflection_id}"))
+    return _saved(
+        lambda: services.update_reflection(current_user, dialogue_id, reflection_id,
+                                           request.form), form,
+        lambda: _reflection_page(dialogue, form, reflection, status=400),
+        "dialogues.reflections", dialogue_id,
+        lambda r: (_("Reflektionen är sparad."), f"reflection-{r.id}"))
 
 
 @bp.post("/<int:dialogue_id>/reflektioner/<int:reflection_id>/ta-bort")
 @login_required
 def delete_reflection(dialogue_id: int, reflection_id: int):
-    try:
-        services.delete_reflection(current_user, dialogue_id, reflection_id)
-    except DomainError as error:
-        _reraise_access(error)
-        flash(error.message, "error")
-    else:
-        flash(_("Reflektionen är borttagen."), "success")
-    return redirect(url_for("dialogues.reflections", dialogue_id=dialogue_id))
+    return _changed(lambda: services.delete_reflection(current_user, dialogue_id, reflection_id),
+                    _("Reflektionen är borttagen."), "dialogues.reflections", dialogue_id)
 
 
 @bp.post("/<int:dialogue_id>/reflektioner/<int:reflection_id>/flytta")
 @login_required
 def move_reflection(dialogue_id: int, reflection_id: int):
     direction = request.form.get("direction", "")
-    try:
-        services.move_reflection(current_user, dialogue_id, reflection_id, direction)
-    except DomainError as error:
-        _reraise_access(error)
-        flash(error.message, "error")
-    else:
-        flash(_("Reflektionen är flyttad upp.") if direction == "up"
-              else _("Reflektionen är flyttad ned."), "success")
-    return redirect(url_for("dialogues.reflections", dialogue_id=dialogue_id,
-                            _anchor=f"reflection-{reflection_id}-{direction}"))
+    return _changed(
+        lambda: services.move_reflection(current_user, dialogue_id, reflection_id, direction),
+        _("Reflektionen är flyttad upp.") if direction == "up"
+        else _("Reflektionen är flyttad ned."), "dialogues.reflections", dialogue_id,
+        f"reflection-{reflection_id}-{direction}")
 
 
 @bp.get("/<int:dialogue_id>/forhandsvisning")
@@ -273,14 +276,10 @@ def new_agenda_item(dialogue_id: int):
     form = AgendaItemForm(**services.agenda_form_kwargs(dialogue))
     if request.method == "GET":
         return _agenda_page(dialogue, form)
-    try:
-        item = services.create_agenda_item(current_user, dialogue_id, request.form)
-    except DomainError as error:
-        _show_on_form(error, form)
-        return _agenda_page(dialogue, form, status=400)
-    flash(_("Punkten ”%(title)s” är tillagd.", title=item.title), "success")
-    return redirect(url_for("dialogues.agenda", dialogue_id=dialogue_id,
-                            _anchor=f"item-{item.id}"))
+    return _saved(
+        lambda: services.create_agenda_item(current_user, dialogue_id, request.form), form,
+        lambda: _agenda_page(dialogue, form, status=400), "dialogues.agenda", dialogue_id,
+        lambda i: (_("Punkten ”%(title)s” är tillagd.", title=i.title), f"item-{i.id}"))
 
 
 @bp.route("/<int:dialogue_id>/dagordning/<int:item_id>", methods=["GET", "POST"])
@@ -293,43 +292,28 @@ def edit_agenda_item(dialogue_id: int, item_id: int):
         form = AgendaItemForm(data=services.agenda_item_form_data(item), **kwargs)
         return _agenda_page(dialogue, form, item)
     form = AgendaItemForm(**kwargs)
-    try:
-        services.update_agenda_item(current_user, dialogue_id, item_id, request.form)
-    except DomainError as error:
-        _show_on_form(error, form)
-        return _agenda_page(dialogue, form, item, status=400)
-    flash(_("Punkten är sparad."), "success")
-    return redirect(url_for("dialogues.agenda", dialogue_id=dialogue_id,
-                            _anchor=f"item-{item_id}"))
+    return _saved(
+        lambda: services.update_agenda_item(current_user, dialogue_id, item_id, request.form),
+        form, lambda: _agenda_page(dialogue, form, item, status=400), "dialogues.agenda",
+        dialogue_id, lambda i: (_("Punkten är sparad."), f"item-{i.id}"))
 
 
 @bp.post("/<int:dialogue_id>/dagordning/<int:item_id>/ta-bort")
 @login_required
 def delete_agenda_item(dialogue_id: int, item_id: int):
-    try:
-        services.delete_agenda_item(current_user, dialogue_id, item_id)
-    except DomainError as error:
-        _reraise_access(error)
-        flash(error.message, "error")
-    else:
-        flash(_("Punkten är borttagen från dagordningen."), "success")
-    return redirect(url_for("dialogues.agenda", dialogue_id=dialogue_id))
+    return _changed(lambda: services.delete_agenda_item(current_user, dialogue_id, item_id),
+                    _("Punkten är borttagen från dagordningen."), "dialogues.agenda",
+                    dialogue_id)
 
 
 @bp.post("/<int:dialogue_id>/dagordning/<int:item_id>/flytta")
 @login_required
 def move_agenda_item(dialogue_id: int, item_id: int):
     direction = request.form.get("direction", "")
-    try:
-        services.move_agenda_item(current_user, dialogue_id, item_id, direction)
-    except DomainError as error:
-        _reraise_access(error)
-        flash(error.message, "error")
-    else:
-        flash(_("Punkten är flyttad upp.") if direction == "up"
-              else _("Punkten är flyttad ned."), "success")
-    return redirect(url_for("dialogues.agenda", dialogue_id=dialogue_id,
-                            _anchor=f"item-{item_id}-{direction}"))
+    return _changed(
+        lambda: services.move_agenda_item(current_user, dialogue_id, item_id, direction),
+        _("Punkten är flyttad upp.") if direction == "up" else _("Punkten är flyttad ned."),
+        "dialogues.agenda", dialogue_id, f"item-{item_id}-{direction}")
 
 
 # --- invitation ----------------------------------------------------------------------

@@ -435,14 +435,19 @@ def _move(items: list, item, direction: str) -> None:
     _renumber(ordered)
 
 
+def _move_part(actor, dialogue_id, find, parts: str, part_id, direction: str):
+    """Move one of the dialogue's reflections or agenda items (`parts`) one step."""
+    dialogue = managed_dialogue(actor, dialogue_id)
+    part = find(dialogue, part_id)
+    _require_preparable(dialogue)
+    _move(getattr(dialogue, parts), part, direction)
+    _commit_content_change(dialogue)
+    return part
+
+
 def move_reflection(actor, dialogue_id, reflection_id, direction) -> Reflection:
     """Move a reflection one step "up" or "down" (nothing happens at either end)."""
-    dialogue = managed_dialogue(actor, dialogue_id)
-    reflection = _reflection(dialogue, reflection_id)
-    _require_preparable(dialogue)
-    _move(dialogue.reflections, reflection, direction)
-    _commit_content_change(dialogue)
-    return reflection
+    return _move_part(actor, dialogue_id, _reflection, "reflections", reflection_id, direction)
 
 
 # --- agenda --------------------------------------------------------------------------
@@ -501,12 +506,7 @@ def delete_agenda_item(actor, dialogue_id, item_id) -> None:
 
 def move_agenda_item(actor, dialogue_id, item_id, direction) -> AgendaItem:
     """Move an agenda item one step "up" or "down"."""
-    dialogue = managed_dialogue(actor, dialogue_id)
-    item = _agenda_item(dialogue, item_id)
-    _require_preparable(dialogue)
-    _move(dialogue.agenda_items, item, direction)
-    _commit_content_change(dialogue)
-    return item
+    return _move_part(actor, dialogue_id, _agenda_item, "agenda_items", item_id, direction)
 
 
 # --- what the forms start with -------------------------------------------------------
