@@ -45,7 +45,7 @@ def test_csv_of_the_follow_up_items_for_swedish_excel(client, closed):
     first = by_title[FOLLOWUP_1]
     assert first[3].startswith("Socialnämnden i Gnesta kommun")
     assert first[4] == "Enhetschef barn och unga" and first[5] == "2027-06-30"
-    assert first[6] == "Samsyn" and first[9] == "Överenskommen"
+    assert first[6] == "IVO och nämnden är överens" and first[9] == "Överenskommen"
     second = by_title[FOLLOWUP_2]
     assert second[3] == "IVO" and second[8] == "Nämnden önskar ett kvartal."
     assert second[6] == "IVO och nämnden ser olika på saken" and second[9] == "Föreslagen"

@@ -14,20 +14,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from .models import ContributionKind, StanceValue
-
-STANCE_LABELS = {
-    StanceValue.AGREE: _l("Håller med"),
-    StanceValue.PARTLY: _l("Delvis"),
-    StanceValue.DISAGREE: _l("Håller inte med"),
-    StanceValue.UNKNOWN: _l("Vet inte"),
-}
-
-KIND_LABELS = {
-    ContributionKind.QUESTION: _l("Fråga"),
-    ContributionKind.DISAGREEMENT: _l("Invändning"),
-    ContributionKind.GOOD_EXAMPLE: _l("Gott exempel"),
-}
+from .models import STANCE_LABELS, ContributionKind, StanceValue
 
 
 def _strip(value):

@@ -3,6 +3,7 @@
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -16,6 +17,13 @@ class ContributionKind(enum.StrEnum):
     QUESTION = "question"  # fråga
     DISAGREEMENT = "disagreement"  # invändning, "vi delar inte bilden"
     GOOD_EXAMPLE = "good_example"  # gott exempel
+
+
+KIND_LABELS = {
+    ContributionKind.QUESTION: _l("Fråga"),
+    ContributionKind.DISAGREEMENT: _l("Invändning"),
+    ContributionKind.GOOD_EXAMPLE: _l("Gott exempel"),
+}
 
 
 class ContributionStatus(enum.StrEnum):
@@ -34,6 +42,14 @@ class StanceValue(enum.StrEnum):
     PARTLY = "partly"  # delvis
     DISAGREE = "disagree"  # håller inte med
     UNKNOWN = "unknown"  # vet inte
+
+
+STANCE_LABELS = {
+    StanceValue.AGREE: _l("Håller med"),
+    StanceValue.PARTLY: _l("Delvis"),
+    StanceValue.DISAGREE: _l("Håller inte med"),
+    StanceValue.UNKNOWN: _l("Vet inte"),
+}
 
 
 class Contribution(db.Model):

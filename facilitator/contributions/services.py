@@ -19,8 +19,10 @@ from ..participants import services as participant_services
 from ..participants.forms import NO_BOARD
 from ..participants.models import Participant, Role
 from ..privacy import contains_personal_number
-from .forms import FORMS, KIND_LABELS, STANCE_LABELS, StanceForm, new_client_id
+from .forms import FORMS, StanceForm, new_client_id
 from .models import (
+    KIND_LABELS,
+    STANCE_LABELS,
     Contribution,
     ContributionKind,
     ContributionStatus,

@@ -6,19 +6,7 @@ from wtforms import DateField, RadioField, SelectChoice, StringField, TextAreaFi
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..dialogues.forms import MultiCheckboxField
-from .models import MeasureKind, MeasureStatus, ReportStatus
-
-KIND_LABELS = {MeasureKind.TAKEN: _l("Vidtagen"), MeasureKind.PLANNED: _l("Planerad")}
-MEASURE_STATUS_LABELS = {
-    MeasureStatus.PLANNED: _l("Planerad"),
-    MeasureStatus.IN_PROGRESS: _l("Pågår"),
-    MeasureStatus.DONE: _l("Genomförd"),
-}
-REPORT_STATUS_LABELS = {
-    ReportStatus.SUBMITTED: _l("Inskickad, väntar på IVO"),
-    ReportStatus.ACKNOWLEDGED: _l("Mottagen av IVO"),
-    ReportStatus.ADDITIONS_REQUESTED: _l("IVO begär komplettering"),
-}
+from .models import KIND_LABELS, MEASURE_STATUS_LABELS, MeasureKind, MeasureStatus, ReportStatus
 
 
 class DecisionForm(FlaskForm):

@@ -4,6 +4,7 @@ submitted versions."""
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -48,10 +49,20 @@ class MeasureKind(enum.StrEnum):
     PLANNED = "planned"  # planerad
 
 
+KIND_LABELS = {MeasureKind.TAKEN: _l("Vidtagen"), MeasureKind.PLANNED: _l("Planerad")}
+
+
 class MeasureStatus(enum.StrEnum):
     PLANNED = "planned"  # planerad
     IN_PROGRESS = "in_progress"  # pågår
     DONE = "done"  # genomförd
+
+
+MEASURE_STATUS_LABELS = {
+    MeasureStatus.PLANNED: _l("Planerad"),
+    MeasureStatus.IN_PROGRESS: _l("Pågår"),
+    MeasureStatus.DONE: _l("Genomförd"),
+}
 
 
 class Measure(db.Model):
@@ -85,6 +96,13 @@ class ReportStatus(enum.StrEnum):
     SUBMITTED = "submitted"  # inskickad
     ACKNOWLEDGED = "acknowledged"  # mottagen och godtagen av IVO
     ADDITIONS_REQUESTED = "additions_requested"  # IVO begär komplettering
+
+
+REPORT_STATUS_LABELS = {
+    ReportStatus.SUBMITTED: _l("Inskickad, väntar på IVO"),
+    ReportStatus.ACKNOWLEDGED: _l("Mottagen av IVO"),
+    ReportStatus.ADDITIONS_REQUESTED: _l("IVO begär komplettering"),
+}
 
 
 class ReportVersion(db.Model):

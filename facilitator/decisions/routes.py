@@ -10,14 +10,8 @@ from ..errors import Conflict, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..followups.reviewers import as_reviewer, reviewer_for_token
 from . import services
-from .forms import (
-    KIND_LABELS,
-    MEASURE_STATUS_LABELS,
-    REPORT_STATUS_LABELS,
-    DecisionForm,
-    MeasureForm,
-    ReviewForm,
-)
+from .forms import DecisionForm, MeasureForm, ReviewForm
+from .models import KIND_LABELS, MEASURE_STATUS_LABELS, REPORT_STATUS_LABELS
 
 bp = Blueprint("decisions", __name__)
 

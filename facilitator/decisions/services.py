@@ -21,15 +21,18 @@ from ..extensions import db
 from ..followups import reports
 from ..followups.reviewers import Reviewer, as_reviewer, facilitator_only
 from ..organizations.models import Organization
-from .forms import (
+from .forms import DecisionForm, MeasureForm, ReviewForm
+from .models import (
     KIND_LABELS,
     MEASURE_STATUS_LABELS,
     REPORT_STATUS_LABELS,
-    DecisionForm,
-    MeasureForm,
-    ReviewForm,
+    Decision,
+    Measure,
+    MeasureKind,
+    MeasureStatus,
+    ReportStatus,
+    ReportVersion,
 )
-from .models import Decision, Measure, MeasureKind, MeasureStatus, ReportStatus, ReportVersion
 
 
 def long_date(value) -> str:

@@ -5,8 +5,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from . import models, routes  # noqa: F401
-    from .forms import KIND_LABELS, STATUS_LABELS
     from .markdown import render_markdown
+    from .models import KIND_LABELS, STATUS_LABELS
 
     app.register_blueprint(routes.bp)
     # Used by the shared partial `dialogues/_reflection.html`, which participant pages include.

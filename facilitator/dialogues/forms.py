@@ -28,29 +28,9 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from .models import DialogueStatus, ParticipationMode, ReflectionKind
+from .models import KIND_LABELS, MODE_LABELS, ParticipationMode
 
 START_FORMAT = "%Y-%m-%dT%H:%M"
-
-KIND_LABELS = {
-    ReflectionKind.POSITIVE: _l("Positiv iakttagelse"),
-    ReflectionKind.DEFICIENCY: _l("Brist"),
-    ReflectionKind.CONCERN: _l("Oro"),
-    ReflectionKind.IVO_QUESTION: _l("Fråga från IVO"),
-}
-
-STATUS_LABELS = {
-    DialogueStatus.DRAFT: _l("Utkast"),
-    DialogueStatus.PUBLISHED: _l("Publicerad"),
-    DialogueStatus.LIVE: _l("Pågående möte"),
-    DialogueStatus.CLOSED: _l("Avslutad"),
-    DialogueStatus.ARCHIVED: _l("Arkiverad"),
-}
-
-MODE_LABELS = {
-    ParticipationMode.PSEUDONYMOUS: _l("Pseudonymt: visas som ”nämnd · roll”"),
-    ParticipationMode.NAMED: _l("Med namn: deltagare får ange sitt namn"),
-}
 
 
 class _ChoicesForm(FlaskForm):

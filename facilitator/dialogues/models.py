@@ -3,6 +3,7 @@
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,9 +28,24 @@ class DialogueStatus(enum.StrEnum):
     ARCHIVED = "archived"
 
 
+STATUS_LABELS = {
+    DialogueStatus.DRAFT: _l("Utkast"),
+    DialogueStatus.PUBLISHED: _l("Publicerad"),
+    DialogueStatus.LIVE: _l("Pågående möte"),
+    DialogueStatus.CLOSED: _l("Avslutad"),
+    DialogueStatus.ARCHIVED: _l("Arkiverad"),
+}
+
+
 class ParticipationMode(enum.StrEnum):
     PSEUDONYMOUS = "pseudonymous"
     NAMED = "named"
+
+
+MODE_LABELS = {
+    ParticipationMode.PSEUDONYMOUS: _l("Pseudonymt: visas som ”nämnd · roll”"),
+    ParticipationMode.NAMED: _l("Med namn: deltagare får ange sitt namn"),
+}
 
 
 class ReflectionKind(enum.StrEnum):
@@ -37,6 +53,14 @@ class ReflectionKind(enum.StrEnum):
     DEFICIENCY = "deficiency"  # brist
     CONCERN = "concern"  # oro
     IVO_QUESTION = "ivo_question"  # fråga från IVO
+
+
+KIND_LABELS = {
+    ReflectionKind.POSITIVE: _l("Positiv iakttagelse"),
+    ReflectionKind.DEFICIENCY: _l("Brist"),
+    ReflectionKind.CONCERN: _l("Oro"),
+    ReflectionKind.IVO_QUESTION: _l("Fråga från IVO"),
+}
 
 
 dialogue_organizations = Table(

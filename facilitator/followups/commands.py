@@ -17,8 +17,8 @@ from ..errors import NotFound, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..live import broadcast
 from . import uploads
-from .forms import IVO_OWNER, STATUS_LABELS, CommentForm, EvidenceForm, FollowUpForm, StatusForm
-from .models import Agreement, Evidence, FollowUpEvent, FollowUpItem, FollowUpStatus
+from .forms import IVO_OWNER, CommentForm, EvidenceForm, FollowUpForm, StatusForm
+from .models import STATUS_LABELS, Agreement, Evidence, FollowUpEvent, FollowUpItem, FollowUpStatus
 from .prefill import owner_choices, resolve_source
 from .reviewers import Reviewer, as_reviewer, facilitator_only, item_for
 

@@ -23,22 +23,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from .models import Agreement, FollowUpStatus
+from .models import AGREEMENT_LABELS, STATUS_LABELS, Agreement, FollowUpStatus
 
 IVO_OWNER = "ivo"
-
-STATUS_LABELS = {
-    FollowUpStatus.PROPOSED: _l("Föreslagen"),
-    FollowUpStatus.AGREED: _l("Överenskommen"),
-    FollowUpStatus.IN_PROGRESS: _l("Pågår"),
-    FollowUpStatus.DONE: _l("Genomförd"),
-    FollowUpStatus.NOT_DONE: _l("Ej genomförd"),
-}
-
-AGREEMENT_LABELS = {
-    Agreement.SHARED: _l("Samsyn: IVO och nämnden är överens"),
-    Agreement.DIFFERENT: _l("IVO och nämnden ser olika på saken"),
-}
 
 
 def _choices(pairs):

@@ -3,6 +3,7 @@
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -21,9 +22,24 @@ class FollowUpStatus(enum.StrEnum):
     NOT_DONE = "not_done"  # ej genomförd (with a reason)
 
 
+STATUS_LABELS = {
+    FollowUpStatus.PROPOSED: _l("Föreslagen"),
+    FollowUpStatus.AGREED: _l("Överenskommen"),
+    FollowUpStatus.IN_PROGRESS: _l("Pågår"),
+    FollowUpStatus.DONE: _l("Genomförd"),
+    FollowUpStatus.NOT_DONE: _l("Ej genomförd"),
+}
+
+
 class Agreement(enum.StrEnum):
     SHARED = "shared"  # samsyn
     DIFFERENT = "different"  # IVO and the board see it differently
+
+
+AGREEMENT_LABELS = {
+    Agreement.SHARED: _l("IVO och nämnden är överens"),
+    Agreement.DIFFERENT: _l("IVO och nämnden ser olika på saken"),
+}
 
 
 class SourceKind(enum.StrEnum):

@@ -16,7 +16,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..organizations.models import Organization
 from .commands import event_author, status_label
-from .models import Agreement, FollowUpItem
+from .models import AGREEMENT_LABELS, Agreement, FollowUpItem
 from .queries import ordered
 from .reviewers import as_reviewer
 
@@ -65,9 +65,8 @@ def _iso_date(value) -> str:
 
 
 def agreement_label(agreement) -> str:
-    """The short label under the heading "Samsyn" (the form's longer choice would repeat it)."""
-    return _("IVO och nämnden är överens") if agreement == Agreement.SHARED else _(
-        "IVO och nämnden ser olika på saken")
+    """The label under the heading "Samsyn"."""
+    return str(AGREEMENT_LABELS[Agreement(agreement)])
 
 
 def _report_items(items) -> list[dict]:

@@ -23,15 +23,8 @@ from flask_login import current_user, login_required
 from ..core.payloads import apply_errors
 from ..errors import PermissionDenied, ValidationFailed
 from . import commands, ics, links, prefill, queries, reports
-from .forms import (
-    AGREEMENT_LABELS,
-    STATUS_LABELS,
-    CommentForm,
-    EvidenceForm,
-    FollowUpForm,
-    ReviewLinkForm,
-    StatusForm,
-)
+from .forms import CommentForm, EvidenceForm, FollowUpForm, ReviewLinkForm, StatusForm
+from .models import AGREEMENT_LABELS, STATUS_LABELS
 from .reviewers import LinkGone, as_reviewer, reviewer_for_token
 
 bp = Blueprint("followups", __name__)

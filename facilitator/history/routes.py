@@ -5,10 +5,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..dialogues.forms import STATUS_LABELS as DIALOGUE_STATUS
+from ..dialogues.models import STATUS_LABELS as DIALOGUE_STATUS
 from ..errors import DomainError, PermissionDenied
 from ..followups import links
-from ..followups.forms import STATUS_LABELS
+from ..followups.models import STATUS_LABELS
 from ..followups.reviewers import LinkGone, board_of, reviewer_for_token
 from . import services
 

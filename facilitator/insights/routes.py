@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ..errors import ValidationFailed
-from ..followups.forms import STATUS_LABELS
+from ..followups.models import STATUS_LABELS
 from ..minutes.exports import _csv_safe
 from . import overview as overview_service
 

@@ -5,27 +5,6 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..followups.models import Agreement, FollowUpStatus
-from .models import MinutesStatus
-
-MINUTES_STATUS_LABELS = {
-    MinutesStatus.DRAFT: _l("Utkast"),
-    MinutesStatus.FINAL: _l("Fastställt"),
-}
-
-FOLLOWUP_STATUS_LABELS = {
-    FollowUpStatus.PROPOSED: _l("Föreslagen"),
-    FollowUpStatus.AGREED: _l("Överenskommen"),
-    FollowUpStatus.IN_PROGRESS: _l("Pågår"),
-    FollowUpStatus.DONE: _l("Genomförd"),
-    FollowUpStatus.NOT_DONE: _l("Ej genomförd"),
-}
-
-AGREEMENT_LABELS = {
-    Agreement.SHARED: _l("Samsyn"),
-    Agreement.DIFFERENT: _l("IVO och nämnden ser olika på saken"),
-}
-
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value

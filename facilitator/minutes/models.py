@@ -3,6 +3,7 @@
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -14,6 +15,12 @@ from ..extensions import db
 class MinutesStatus(enum.StrEnum):
     DRAFT = "draft"
     FINAL = "final"
+
+
+MINUTES_STATUS_LABELS = {
+    MinutesStatus.DRAFT: _l("Utkast"),
+    MinutesStatus.FINAL: _l("Fastställt"),
+}
 
 
 class Minutes(db.Model):

@@ -5,15 +5,14 @@ from datetime import date, datetime
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
-from ..contributions.forms import STANCE_LABELS
-from ..contributions.models import Phase, StanceValue
-from ..dialogues.forms import KIND_LABELS
-from ..dialogues.models import ReflectionKind
+from ..contributions.models import STANCE_LABELS, Phase, StanceValue
+from ..dialogues.models import KIND_LABELS, ReflectionKind
+from ..followups.models import AGREEMENT_LABELS as AGREEMENT_LABELS
+from ..followups.models import STATUS_LABELS as FOLLOWUP_STATUS_LABELS
 from ..followups.models import Agreement
 from ..participants.services import role_label
 from .compiling import GROUP_BOARD, GROUP_IVO
-from .forms import AGREEMENT_LABELS, FOLLOWUP_STATUS_LABELS, MINUTES_STATUS_LABELS
-from .models import Minutes
+from .models import MINUTES_STATUS_LABELS, Minutes
 
 
 def _from_iso(value: str | None) -> datetime | None:

@@ -5,11 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.payloads import apply_errors
-from ..dialogues.forms import STATUS_LABELS
+from ..dialogues.models import STATUS_LABELS
 from ..errors import ValidationFailed
 from . import closing, exports, presentation, versions
-from .forms import MINUTES_STATUS_LABELS, ConfirmForm, CorrectionForm
-from .models import MinutesStatus
+from .forms import ConfirmForm, CorrectionForm
+from .models import MINUTES_STATUS_LABELS, MinutesStatus
 
 bp = Blueprint("minutes", __name__, url_prefix="/dialoger/<int:dialogue_id>")
 

@@ -3,13 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from .models import OrganizationKind
-
-KIND_LABELS = {
-    OrganizationKind.KOMMUN: _l("Kommun"),
-    OrganizationKind.STADSDEL: _l("Stadsdel"),
-    OrganizationKind.NAMND: _l("Nämnd"),
-}
+from .models import KIND_LABELS
 
 
 class OrganizationForm(FlaskForm):

@@ -3,6 +3,7 @@
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -14,6 +15,13 @@ class OrganizationKind(enum.StrEnum):
     KOMMUN = "kommun"
     STADSDEL = "stadsdel"
     NAMND = "namnd"
+
+
+KIND_LABELS = {
+    OrganizationKind.KOMMUN: _l("Kommun"),
+    OrganizationKind.STADSDEL: _l("Stadsdel"),
+    OrganizationKind.NAMND: _l("Nämnd"),
+}
 
 
 class Organization(db.Model):

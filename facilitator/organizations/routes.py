@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 from ..core.payloads import apply_errors
 from ..errors import ValidationFailed
 from . import services
-from .forms import KIND_LABELS, OrganizationForm
+from .forms import OrganizationForm
+from .models import KIND_LABELS
 
 bp = Blueprint("organizations", __name__, url_prefix="/organisationer")
 

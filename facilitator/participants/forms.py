@@ -5,19 +5,10 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from .models import Role
+from .models import ROLE_LABELS, Role
 
 #: What a participant picks when they do not take part for a board (IVO staff and others).
 NO_BOARD = "none"
-
-ROLE_LABELS = {
-    Role.SOCIALSEKRETERARE: _l("Socialsekreterare"),
-    Role.ARBETSLEDARE: _l("Arbetsledare"),
-    Role.CHEF: _l("Chef"),
-    Role.POLITIKER: _l("Politiker"),
-    Role.IVO: _l("IVO"),
-    Role.ANNAN: _l("Annan"),
-}
 
 
 def _strip(value):

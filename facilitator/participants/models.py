@@ -3,6 +3,7 @@
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -19,6 +20,16 @@ class Role(enum.StrEnum):
     POLITIKER = "politiker"
     IVO = "ivo"
     ANNAN = "annan"
+
+
+ROLE_LABELS = {
+    Role.SOCIALSEKRETERARE: _l("Socialsekreterare"),
+    Role.ARBETSLEDARE: _l("Arbetsledare"),
+    Role.CHEF: _l("Chef"),
+    Role.POLITIKER: _l("Politiker"),
+    Role.IVO: _l("IVO"),
+    Role.ANNAN: _l("Annan"),
+}
 
 
 class Participant(db.Model):

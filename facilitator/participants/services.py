@@ -17,8 +17,8 @@ from ..errors import Conflict, Gone, NotFound
 from ..extensions import db
 from ..organizations.models import Organization
 from ..privacy import contains_personal_number
-from .forms import NO_BOARD, ROLE_LABELS, ProfileForm
-from .models import Participant, Role
+from .forms import NO_BOARD, ProfileForm
+from .models import ROLE_LABELS, Participant, Role
 
 #: Statuses in which people can join and take part.
 JOINABLE = (DialogueStatus.PUBLISHED, DialogueStatus.LIVE)
