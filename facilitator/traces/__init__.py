@@ -19,7 +19,6 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _stance_labels():
-        from ..contributions.forms import STANCE_LABELS
-        from ..contributions.models import StanceValue
+        from ..contributions.models import STANCE_LABELS, StanceValue
 
         return {"stance_labels": lambda: [str(STANCE_LABELS[v]) for v in StanceValue]}

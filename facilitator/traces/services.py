@@ -10,15 +10,13 @@ A board's trace holds its own items, measures and versions only.
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..contributions.forms import KIND_LABELS as CONTRIBUTION_LABELS
+from ..contributions.models import KIND_LABELS as CONTRIBUTION_LABELS
 from ..contributions.models import Contribution, ContributionKind, Phase, Stance
 from ..core.clock import as_aware_utc
 from ..decisions import services as decisions
-from ..decisions.forms import MEASURE_STATUS_LABELS
-from ..decisions.models import Measure, ReportStatus, ReportVersion
+from ..decisions.models import MEASURE_STATUS_LABELS, Measure, ReportStatus, ReportVersion
 from ..dialogues.access import managed_dialogue
-from ..dialogues.forms import KIND_LABELS
-from ..dialogues.models import Reflection
+from ..dialogues.models import KIND_LABELS, Reflection
 from ..errors import NotFound
 from ..extensions import db
 from ..followups.commands import event_author, status_label
