@@ -18,8 +18,15 @@ def index():
 
 @bp.get("/tillganglighet")
 def accessibility():
+    from . import accessibility as statement
+
     return render_template(
-        "core/accessibility.html", contact=current_app.config["ACCESSIBILITY_CONTACT"]
+        "core/accessibility.html", contact=current_app.config["ACCESSIBILITY_CONTACT"],
+        issues=statement.KNOWN_ISSUES, reason_labels=statement.REASON_LABELS,
+        status=statement.compliance(),
+        status_label=statement.COMPLIANCE_LABELS[statement.compliance()],
+        method=statement.ASSESSMENT_METHOD, assessed_on=statement.ASSESSED_ON,
+        digg_url=statement.DIGG_REPORT_URL,
     )
 
 
