@@ -33,7 +33,8 @@ test: $(VENV)/.installed-dev translations
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-# The meeting benchmark (docs/deploy.md): N = 500, 1000, 2000 against bare python-socketio.
+# The meeting benchmark (docs/deploy.md) against bare python-socketio: its own client at N = 500,
+# 2000 and the official socket.io-client under Node (npm-installed into bench/node/) at 1000, 2000.
 bench: $(VENV)/.installed-dev translations
 	$(BIN)/python -m bench $(BENCH_ARGS)
 

@@ -1,7 +1,8 @@
 """`python -m bench`: the meeting benchmark against the app and bare python-socketio.
 
-    python -m bench                       # N = 500, 1000, 2000; app and bare, alternated
-    python -m bench --n 200 --no-bare     # a quick look
+    python -m bench                       # app and bare, alternated: the Python client at
+                                          # N = 500, 2000, socket.io-client (Node) at 1000, 2000
+    python -m bench --n 200 --node-n 200 --no-bare     # a quick look
     python -m bench --url http://127.0.0.1:8080 --meeting instance/cluster/meeting.json
                                           # the real meeting against a running cluster
 
@@ -18,7 +19,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import meeting, pageweight, report, servers
+from . import meeting, nodephones, pageweight, report, servers
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -54,13 +55,40 @@ def _pin(core: int | None) -> None:
         os.sched_setaffinity(0, {core})
 
 
+def _load() -> list[str]:
+    return Path("/proc/loadavg").read_text().split()[:3]
+
+
+def _start(kind: str, args):
+    if kind == "app":
+        return servers.start_app(args.db, core=args.server_core)
+    return servers.start_bare(core=args.server_core)
+
+
+def node_run(kind: str, n: int, args) -> dict:
+    """The join storm and the fan-out with the official socket.io-client as the phones."""
+    load, started, t0 = _load(), _busy_jiffies(), time.monotonic()
+    server = _start(kind, args)
+    rate = args.join_rate if kind == "app" else args.join_rate * 4
+    try:
+        run = asyncio.run(nodephones.play(server, n, rate, core=args.client_core))
+    except Exception as error:  # noqa: BLE001 - a failed run is reported, the rest goes on
+        run = {"server": kind, "n": n, "error": repr(error),
+               "server_log": server.log_tail()[-2000:]}
+    finally:
+        server.stop()
+    busy, total = (a - b for a, b in zip(_busy_jiffies(), started, strict=True))
+    run["busy_cores"] = round(busy / total * (os.cpu_count() or 1), 2) if total else None
+    run["wall_seconds"] = round(time.monotonic() - t0, 1)
+    run["loadavg_before"], run["loadavg_after"] = load, _load()
+    return run
+
+
 def one_run(kind: str, n: int, args, page_weight: bool) -> dict:
+    load = _load()
     started = _busy_jiffies()
     t0 = time.monotonic()
-    if kind == "app":
-        server = servers.start_app(args.db, core=args.server_core)
-    else:
-        server = servers.start_bare(core=args.server_core)
+    server = _start(kind, args)
     # The bare server has no join request (socket and snapshot only) and no join target:
     # its storm is offered faster, to keep `make bench` short.
     rate = args.join_rate if kind == "app" else args.join_rate * 4
@@ -76,6 +104,7 @@ def one_run(kind: str, n: int, args, page_weight: bool) -> dict:
     busy, total = (a - b for a, b in zip(_busy_jiffies(), started, strict=True))
     run["busy_cores"] = round(busy / total * (os.cpu_count() or 1), 2) if total else None
     run["wall_seconds"] = round(time.monotonic() - t0, 1)
+    run["loadavg_before"], run["loadavg_after"] = load, _load()
     return run
 
 
@@ -93,8 +122,12 @@ def run_external(args) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", default="500,1000,2000",
-                        help="meeting sizes, comma-separated (default 500,1000,2000)")
+    parser.add_argument("--n", default="500,2000",
+                        help="meeting sizes with the bench's own client, comma-separated "
+                        "(default 500,2000; an empty value skips them)")
+    parser.add_argument("--node-n", default="1000,2000",
+                        help="meeting sizes with socket.io-client under Node (default "
+                        "1000,2000; an empty value skips them)")
     parser.add_argument("--db", choices=("postgres", "sqlite"), default=None,
                         help="database of the app (default: PostgreSQL when reachable)")
     parser.add_argument("--join-rate", type=float, default=100.0,
@@ -114,6 +147,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(RESULTS), help="where results are written")
     args = parser.parse_args(argv)
     args.n = [int(x) for x in str(args.n).split(",") if x.strip()]
+    args.node_n = [int(x) for x in str(args.node_n).split(",") if x.strip()]
     if args.db is None:
         args.db = "postgres" if _postgres_ok() else "sqlite"
     if os.cpu_count() and os.cpu_count() < 2:
@@ -133,6 +167,7 @@ def main(argv=None) -> int:
                    "vote_storm": "30 % of N within 2 s", "stance_poll": "80 % of N within 5 s",
                    "server": "gunicorn -k gevent -w 1 --worker-connections 10000"},
         "runs": [],
+        "node_runs": [],
         "notes": [],
     }
     t0 = time.monotonic()
@@ -153,6 +188,22 @@ def main(argv=None) -> int:
                     weight_done = True
                     result["page_weight"] = run.pop("page_weight", None)
                 result["runs"].append(run)
+                if run.get("error"):
+                    print(f"bench: {kind} N={n} failed: {run['error']}", file=sys.stderr)
+    if args.node_n and not args.url:
+        missing = nodephones.ensure_installed()
+        if missing:
+            result["notes"].append(f"socket.io-client under Node not run: {missing}")
+            print(f"bench: {missing}", file=sys.stderr)
+        for i, n in enumerate([] if missing else args.node_n):
+            order = ["bare", "app"] if i % 2 == 0 else ["app", "bare"]
+            for kind in order:
+                if kind == "bare" and args.no_bare:
+                    continue
+                print(f"bench: {kind} N={n} (socket.io-client) ...", file=sys.stderr,
+                      flush=True)
+                run = node_run(kind, n, args)
+                result["node_runs"].append(run)
                 if run.get("error"):
                     print(f"bench: {kind} N={n} failed: {run['error']}", file=sys.stderr)
     result["machine"]["loadavg_end"] = Path("/proc/loadavg").read_text().split()[:3]

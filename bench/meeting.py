@@ -11,6 +11,7 @@ import random
 import re
 import time
 import uuid
+import zlib
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -94,6 +95,8 @@ class Run:
     session: aiohttp.ClientSession | None = None
     #: Phones spread over these (each from its own source address), else all use `session`.
     sessions: list = field(default_factory=list)
+    #: Every event frame the first phone received, (name, text): the frame sizes.
+    frames: list = field(default_factory=list)
 
     @property
     def is_app(self) -> bool:
@@ -159,7 +162,7 @@ class Run:
                 if morsel is None:
                     raise RuntimeError("no participant cookie")
                 phone.cookie = f"{name}={morsel.value}"
-        phone.sock = Socket(phone.on_event)
+        phone.sock = Socket(phone.on_event, self.frames if phone.index == 0 else None)
         await phone.sock.connect(session, base, {"dialogue": self.dialogue_id}, phone.cookie)
         answer = await phone.sock.call("snapshot", {})
         if not answer.get("ok"):
@@ -336,9 +339,12 @@ class Run:
         rng = random.Random(s.seed + 1)
         voters = rng.sample(self.phones, max(1, int(len(self.phones) * s.vote_share)))
         mark = clock()
+        cpu_before = self.server.cpu_seconds()
         votes = await self._storm(voters, s.vote_window,
                                   lambda p: p.sock.call("vote", {"question_id": qid, "on": True}))
         await asyncio.sleep(s.settle)
+        # The settle includes the tally flushes the storm caused: they are part of a vote.
+        cpu = self.server.cpu_seconds() - cpu_before if cpu_before is not None else None
         sent = [v[0] for v in votes]
         duration = max(sent) - min(sent) if len(sent) > 1 else s.vote_window
         acks = [ack - sent for sent, ack, ok in votes if ok]
@@ -351,6 +357,8 @@ class Run:
         ok = sum(1 for v in votes if v[2])
         self.result["votes"] = {
             "votes": len(votes), "ok": ok, "rate_per_s": round(len(votes) / duration, 1),
+            "server_cpu_ms_per_vote": round(cpu / len(votes) * 1000, 2) if cpu and votes
+            else None,
             "ack": summary(acks), "visible_all_phones": visible,
             "counted": visible.get("final_max"),
             "lost": ok - (visible.get("final_max") or 0) if visible.get("n") else ok,
@@ -457,6 +465,29 @@ class Run:
                 "duplicates": len(client_ids) - len(set(client_ids))}
 
 
+def frame_sizes(frames: list) -> dict:
+    """Sizes of the frames a phone received, per event: plain, and deflated as
+    permessage-deflate would (one context per connection, kept across messages)."""
+    out: dict = {}
+    deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+    for name, text in frames:
+        raw = text.encode()
+        packed = deflate.compress(raw) + deflate.flush(zlib.Z_SYNC_FLUSH)
+        alone = zlib.compressobj(6, zlib.DEFLATED, -15)
+        single = alone.compress(raw) + alone.flush(zlib.Z_SYNC_FLUSH)
+        entry = out.setdefault(name, {"frames": 0, "bytes": [], "deflated": [], "alone": []})
+        entry["frames"] += 1
+        entry["bytes"].append(len(raw))
+        entry["deflated"].append(len(packed) - 4)  # the flush marker is not sent
+        entry["alone"].append(len(single) - 4)
+    for entry in out.values():
+        b, d = sorted(entry.pop("bytes")), sorted(entry.pop("deflated"))
+        a = sorted(entry.pop("alone"))
+        entry.update(median_bytes=b[len(b) // 2], max_bytes=b[-1],
+                     median_deflated=d[len(d) // 2], median_deflated_alone=a[len(a) // 2])
+    return out
+
+
 def _own_cpu() -> float:
     t = os.times()
     return t.user + t.system
@@ -507,6 +538,8 @@ async def _play(server, settings, page_weight, session, extra) -> dict:
     if asked:
         await run.burst(asked[-1])
     run.result["integrity"] = run.integrity()
+    run.result["frames"] = frame_sizes(run.frames)
+    run.result["deflate_negotiated"] = bool(run.phones and run.phones[0].sock.deflate)
     run.result["submissions"] = await run.final_check(asked)
     if page_weight is not None:
         run.result["page_weight"] = await page_weight(server)

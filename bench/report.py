@@ -5,8 +5,43 @@ from pathlib import Path
 KB_PER_PHONE = 64
 
 
-def _run(result: dict, server: str, n: int) -> dict | None:
-    return next((r for r in result["runs"] if r["server"] == server and r["n"] == n), None)
+#: The issue's figures: server CPU per join and per vote, app/bare with a browser's client.
+JOIN_CPU_MS = 5.0
+VOTE_CPU_MS = 1.5
+NODE_RATIO = 1.2
+
+
+def _run(result: dict, server: str, n: int, key: str = "runs") -> dict | None:
+    return next((r for r in result.get(key) or [] if r["server"] == server and r["n"] == n),
+                None)
+
+
+def _ratio(a, b):
+    return round(a / b, 2) if a is not None and b else None
+
+
+def node_rows(result: dict) -> list[dict]:
+    """Per N of the socket.io-client runs: app/bare ratios and both absolute figures."""
+    rows = []
+    for n in sorted({r["n"] for r in result.get("node_runs") or []}):
+        app, bare = _run(result, "app", n, "node_runs"), _run(result, "bare", n, "node_runs")
+        row = {"n": n}
+        for name, path in (("cpu_per_broadcast", ("burst", "server_cpu_ms_per_broadcast")),
+                           ("fanout_p99", ("fanout", "all_phones", "p99_ms")),
+                           ("kb_per_phone", ("memory", "kb_per_phone")),
+                           ("cpu_per_join", ("join", "server_cpu_ms_per_join")),
+                           ("joins_per_s", ("join", "rate_per_s"))):
+            a, b = _get(app, *path), _get(bare, *path)
+            row[name] = {"ratio": _ratio(a, b), "app": a, "bare": b}
+        for kind, run in (("app", app), ("bare", bare)):
+            row[f"{kind}_client"] = {
+                "join": _get(run, "join", "client_cpu_share"),
+                "join_bound": _get(run, "join", "client_bound"),
+                "burst": _get(run, "burst", "client_cpu_share"),
+                "burst_bound": _get(run, "burst", "client_bound"),
+                "error": _get(run, "error")}
+        rows.append(row)
+    return rows
 
 
 def _get(run: dict | None, *path):
@@ -78,6 +113,28 @@ def targets(result: dict) -> list[dict]:
         ratio = round(a / b, 2) if a and b else None
         add("app/bare fan-out p99", "≤ 1.25×", f"{_fmt(ratio)}× ({_fmt(a)} / {_fmt(b)} ms)",
             ratio is not None and ratio <= 1.25, f"N={n}")
+    for row in node_rows(result):
+        n = row["n"]
+        j = row["cpu_per_join"]["app"]
+        add("server CPU per join (page, profile, socket, snapshot), socket.io-client",
+            f"≤ {JOIN_CPU_MS:g} ms", _fmt(j, " ms"), j is not None and j <= JOIN_CPU_MS,
+            f"N={n}")
+        for key, label in (("cpu_per_broadcast", "app/bare CPU per broadcast"),
+                           ("fanout_p99", "app/bare fan-out p99"),
+                           ("kb_per_phone", "app/bare memory per phone")):
+            r = row[key]
+            bound = key != "kb_per_phone" and (row["bare_client"]["burst_bound"]
+                                               or row["app_client"]["burst_bound"])
+            add(f"{label}, socket.io-client offering deflate", f"≤ {NODE_RATIO:g}×",
+                f"{_fmt(r['ratio'])}× ({_fmt(r['app'])} / {_fmt(r['bare'])})"
+                + (" client-bound" if bound else ""),
+                r["ratio"] is not None and r["ratio"] <= NODE_RATIO, f"N={n}")
+    for n in ns:
+        v = _get(_run(result, "app", n), "votes") or {}
+        cpu = v.get("server_cpu_ms_per_vote")
+        add("server CPU per vote (storm, with its tally flushes)", f"≤ {VOTE_CPU_MS:g} ms",
+            f"{_fmt(cpu, ' ms')} at {_fmt(v.get('rate_per_s'))} votes/s",
+            cpu is not None and cpu <= VOTE_CPU_MS, f"N={n}")
     weight = result.get("page_weight") or {}
     add("phone page, first load, compressed", "≤ 60 KB",
         f"{_fmt(weight.get('gzip_kb'), ' KB')} ({weight.get('page', '?')} page, "
@@ -119,6 +176,63 @@ def markdown(result: dict) -> str:
         f"{result['machine'].get('loadavg_end', '?')} (other work on the machine shares the "
         "cores; see `busy_cores` per run in latest.json).",
         "",
+    ]
+    rows = node_rows(result)
+    if rows:
+        lines += [
+            "## With a browser's own client (socket.io-client under Node, deflate offered)",
+            "",
+            "Ratios app/bare first (same run, alternated), absolute figures after. Server "
+            "CPU per broadcast: the gunicorn worker's CPU over back-to-back broadcasts to "
+            "every phone, divided by the broadcasts. Client CPU: the share of its core the "
+            f"Node phones used; at {int(0.85 * 100)} % or more the figure is **client-bound** "
+            "(the client, not the server, set it).",
+            "",
+            "| N | CPU/broadcast app/bare | fan-out p99 app/bare | memory/phone app/bare | "
+            "CPU/join app (bare) | joins/s app (bare) | client CPU join / burst, app | "
+            "client CPU join / burst, bare |",
+            "|---:|---:|---:|---:|---:|---:|---|---|",
+        ]
+        for row in rows:
+            def pair(key, unit="", row=row):
+                r = row[key]
+                return (f"**{_fmt(r['ratio'])}×** ({_fmt(r['app'], unit)} / "
+                        f"{_fmt(r['bare'], unit)})")
+
+            def client(kind, row=row):
+                c = row[f"{kind}_client"]
+                if c["error"]:
+                    return f"failed: {c['error'][:60]}"
+                return (f"{_fmt(c['join'])}{' client-bound' if c['join_bound'] else ''} / "
+                        f"{_fmt(c['burst'])}{' client-bound' if c['burst_bound'] else ''}")
+
+            lines.append(
+                f"| {_fmt(row['n'])} | {pair('cpu_per_broadcast', ' ms')} | "
+                f"{pair('fanout_p99', ' ms')} | {pair('kb_per_phone', ' KB')} | "
+                f"{_fmt(row['cpu_per_join']['app'], ' ms')} "
+                f"({_fmt(row['cpu_per_join']['bare'], ' ms')}) | "
+                f"{_fmt(row['joins_per_s']['app'])} ({_fmt(row['joins_per_s']['bare'])}) | "
+                f"{client('app')} | {client('bare')} |")
+        lines.append("")
+    lines += ["## With the bench's own client (aiohttp, deflate offered)", ""]
+    py_ns = sorted({r["n"] for r in result["runs"] if r["server"] == "app"})
+    if any(_run(result, "bare", n) for n in py_ns):
+        lines += ["| N | fan-out p99 app/bare | messages/s app/bare | memory/phone app/bare | "
+                  "client CPU, burst app / bare |", "|---:|---:|---:|---:|---|"]
+        for n in py_ns:
+            app, bare = _run(result, "app", n), _run(result, "bare", n)
+            cells = []
+            for path in (("fanout", "all_phones", "p99_ms"), ("burst", "messages_per_s"),
+                         ("memory", "kb_per_phone")):
+                a, b = _get(app, *path), _get(bare, *path)
+                cells.append(f"**{_fmt(_ratio(a, b))}×** ({_fmt(a)} / {_fmt(b)})")
+            shares = [_get(r, "burst", "client_cpu_share") for r in (app, bare)]
+            cells.append(" / ".join(
+                f"{_fmt(x)}{' client-bound' if x is not None and x >= 0.85 else ''}"
+                for x in shares))
+            lines.append(f"| {_fmt(n)} | " + " | ".join(cells) + " |")
+        lines.append("")
+    lines += [
         "| N | server | joins/s | join p99 | fan-out p50 / p99 (every phone) | "
         "votes/s | vote → visible p99 | stance → visible p99 | messages/s | KB/phone | "
         "lost/dup |",
@@ -149,6 +263,31 @@ def markdown(result: dict) -> str:
         lines += ["", "Where the time goes in what is missed, and the fixes made with their "
                   "before/after figures: `bench/results/profile.md` (py-spy, "
                   "`python -m bench.profile`)."]
+    frames = next((r.get("frames") for r in result["runs"] if r["server"] == "app"
+                   and r.get("frames")), None)
+    if frames:
+        deflate = {r["server"]: r.get("deflate_negotiated") for r in result["runs"]}
+        lines += ["", "Frames a phone receives (the app's, from the first phone; "
+                  f"permessage-deflate negotiated: app {deflate.get('app')}, bare "
+                  f"{deflate.get('bare')}). Deflated: what permessage-deflate would send, "
+                  "alone / with the context kept across frames:", "",
+                  "| event | frames | median bytes | max bytes | deflated alone | "
+                  "deflated in context |", "|---|---:|---:|---:|---:|---:|"]
+        for name, f in sorted(frames.items()):
+            lines.append(f"| `{name}` | {f['frames']} | {f['median_bytes']} | {f['max_bytes']} "
+                         f"| {f.get('median_deflated_alone', '–')} | {f['median_deflated']} |")
+    loads = [(r["server"], r["n"], r.get("loadavg_before"), r.get("loadavg_after"),
+              r.get("busy_cores"), label)
+             for key, label in (("runs", "aiohttp"), ("node_runs", "socket.io-client"))
+             for r in result.get(key) or []]
+    if loads:
+        lines += ["", "Load per run (1/5/15-minute load average before → after; cores busy "
+                  "machine-wide during the run):", "",
+                  "| client | N | server | load before | load after | busy cores |",
+                  "|---|---:|---|---|---|---:|"]
+        lines += [f"| {label} | {_fmt(n)} | {server} | {' '.join(b or [])} | "
+                  f"{' '.join(a or [])} | {_fmt(busy)} |"
+                  for server, n, b, a, busy, label in loads]
     weight = result.get("page_weight") or {}
     if weight.get("resources"):
         lines += ["", f"Page weight of `{weight['url']}` (gzip level 6 of each body, as nginx "

@@ -1,8 +1,10 @@
 """A lean Socket.IO v5 / Engine.IO v4 client over one WebSocket (aiohttp), for load.
 
-Only what a phone needs: the open packet, pings, connect with an auth object, events,
-acknowledgements. Every received event is handed to `on_event(name, payload, t)` with the
-monotonic time it arrived; nothing else is parsed.
+It offers permessage-deflate as browsers do (`Sec-WebSocket-Extensions: permessage-deflate;
+client_max_window_bits`); `deflate` says whether the server took it. Only what a phone
+needs: the open packet, pings, connect with an auth object, events, acknowledgements.
+Every received event is handed to `on_event(name, payload, t)` with the monotonic time it
+arrived; nothing else is parsed.
 """
 
 import asyncio
@@ -23,8 +25,11 @@ class Refused(Exception):
 
 
 class Socket:
-    def __init__(self, on_event: Callable[[str, object, float], None] | None = None):
+    def __init__(self, on_event: Callable[[str, object, float], None] | None = None,
+                 frames: list | None = None):
         self.on_event = on_event
+        #: When given, every received event frame is appended here as (name, text).
+        self.frames = frames
         self.ws: aiohttp.ClientWebSocketResponse | None = None
         self.sid: str | None = None
         self._acks: dict[int, asyncio.Future] = {}
@@ -32,6 +37,7 @@ class Socket:
         self._connected: asyncio.Future | None = None
         self._reader: asyncio.Task | None = None
         self.closed = False
+        self.deflate = False
 
     async def connect(self, session: aiohttp.ClientSession, base_url: str, auth: dict,
                       cookies: str = "", timeout: float = 30) -> None:
@@ -40,8 +46,9 @@ class Socket:
         url = f"{scheme}://{parts.netloc}/socket.io/?EIO=4&transport=websocket"
         headers = {"Cookie": cookies} if cookies else {}
         self.ws = await asyncio.wait_for(session.ws_connect(
-            url, headers=headers, autoping=False, max_msg_size=0, compress=0,
+            url, headers=headers, autoping=False, max_msg_size=0, compress=15,
             timeout=aiohttp.ClientWSTimeout(ws_close=5)), timeout)
+        self.deflate = bool(self.ws.compress)
         opened = await self.ws.receive(timeout=timeout)
         if opened.type != aiohttp.WSMsgType.TEXT or not opened.data.startswith("0"):
             raise Refused(f"no open packet: {opened.data!r}")
@@ -63,6 +70,8 @@ class Socket:
                 if kind == "42":
                     t = clock()
                     name, payload = _loads(data[2:])[:2]
+                    if self.frames is not None:
+                        self.frames.append((name, data))
                     if self.on_event is not None:
                         self.on_event(name, payload, t)
                 elif data == "2":
