@@ -116,3 +116,34 @@ def test_a_facilitator_reads_only_the_dialogues_they_may_manage(demo, make_user)
     with pytest.raises(NotFound):
         services.board_history(bo, 999999)
     assert db.session.scalar(select(Theme).where(Theme.name == CHILD))
+
+
+def test_the_history_lists_the_decision_and_the_boards_redovisning_versions(demo, client):
+    from datetime import date
+
+    from facilitator.decisions.models import Decision, ReportStatus, ReportVersion
+
+    facilitator, gnesta = demo
+    d2019 = db.session.scalar(select(Dialogue).where(Dialogue.title.like("Dialogmöte 2019%")))
+    decision = Decision(dialogue_id=d2019.id, decided_on=date(2019, 6, 20),
+                        case_number="8.5-12345/2018", report_due=date(2019, 9, 30))
+    db.session.add(decision)
+    db.session.flush()
+    db.session.add_all([
+        ReportVersion(decision_id=decision.id, organization_id=gnesta.id, version=1,
+                      content={}, status=ReportStatus.ADDITIONS_REQUESTED,
+                      review_comment="Tidplan saknas."),
+        ReportVersion(decision_id=decision.id, organization_id=gnesta.id, version=2,
+                      content={}, status=ReportStatus.ACKNOWLEDGED)])
+    db.session.commit()
+    entry = next(e for e in services.board_history(facilitator, gnesta.id)["entries"]
+                 if e["dialogue"] == d2019)
+    assert entry["decision"] == decision and [v.version for v in entry["reports"]] == [1, 2]
+    staff = user("chef@gnesta.se", "Chef Gnesta", organization_id=gnesta.id)
+    assert staff
+    client.post("/logga-in", data={"email": "chef@gnesta.se",
+                                   "password": "ett-langt-testlosenord"})
+    html = " ".join(client.get("/namnd/historik").get_data(as_text=True).split())
+    assert "diarienummer 8.5-12345/2018" in html
+    assert "Version 1, inskickad" in html and "IVO begär komplettering – " in html
+    assert "Tidplan saknas." in html and "Mottagen av IVO" in html

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..decisions.models import REPORT_STATUS_LABELS
 from ..dialogues.models import STATUS_LABELS as DIALOGUE_STATUS
 from ..errors import DomainError, PermissionDenied
 from ..followups import links
@@ -31,7 +32,8 @@ def _no_store(response):
 
 def _page(data: dict, mode: str, token: str | None = None):
     return render_template("history/board.html", **data, mode=mode, token=token,
-                           status_labels=STATUS_LABELS, dialogue_status_labels=DIALOGUE_STATUS)
+                           status_labels=STATUS_LABELS, dialogue_status_labels=DIALOGUE_STATUS,
+                           report_status_labels=REPORT_STATUS_LABELS)
 
 
 @bp.get("/organisationer/<int:organization_id>/historik")

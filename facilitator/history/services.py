@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..decisions.models import Decision, ReportVersion
 from ..dialogues import services as dialogue_services
 from ..dialogues.access import managed_dialogue, visible
 from ..dialogues.models import (
@@ -77,6 +78,17 @@ def _items(dialogue_ids: list[int], organization_id: int) -> dict[int, list[Foll
     return out
 
 
+def _decision(dialogue_id: int, organization_id: int) -> tuple[Decision | None, list]:
+    """IVO's decision after the dialogue and the board's submitted redovisning versions."""
+    decision = db.session.scalar(select(Decision).where(Decision.dialogue_id == dialogue_id))
+    if decision is None:
+        return None, []
+    return decision, list(db.session.scalars(
+        select(ReportVersion).where(ReportVersion.decision_id == decision.id,
+                                    ReportVersion.organization_id == organization_id)
+        .order_by(ReportVersion.version)))
+
+
 def _from_reflection(item: FollowUpItem, reflection: Reflection) -> bool:
     return item.source_kind == SourceKind.REFLECTION and item.source_id == reflection.id
 
@@ -110,8 +122,10 @@ def board_history(actor, organization_id=None) -> dict:
                 row = by_theme.setdefault(theme.id, {"theme": theme, "years": []})
                 if year(dialogue) not in row["years"]:
                     row["years"].append(year(dialogue))
+        decision, reports = _decision(dialogue.id, organization.id)
         entries.append({
             "dialogue": dialogue, "year": year(dialogue), "deficiencies": deficiencies,
+            "decision": decision, "reports": reports,
             "other_items": [i for i in items.get(dialogue.id, []) if i.id not in tied],
             "positives": [r for r in dialogue.reflections if r.kind == ReflectionKind.POSITIVE
                           and concerns(r, organization.id)],
