@@ -39,8 +39,8 @@ def test_csv_of_the_follow_up_items_for_swedish_excel(client, closed):
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
     header, *items = rows
-    assert header == ["Nr", "Åtgärd", "Beskrivning", "Ägare", "Ansvarig roll", "Klart senast",
-                      "Samsyn", "IVO:s syn", "Nämndens syn", "Status"]
+    assert header == ["Nr", "Åtgärd", "Beskrivning", "Ansvarig part", "Ansvarig roll",
+                      "Klart senast", "Samsyn", "IVO:s syn", "Nämndens syn", "Status"]
     by_title = {row[1]: row for row in items}
     first = by_title[FOLLOWUP_1]
     assert first[3].startswith("Socialnämnden i Gnesta kommun")

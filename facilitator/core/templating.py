@@ -34,6 +34,9 @@ NAV = [
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["field_attrs"] = field_attrs
+    from .glossary import term
+
+    app.jinja_env.globals["term"] = term
 
     def facilitator_nav():
         from flask_login import current_user

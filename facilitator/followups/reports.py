@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..core.clock import LOCAL_TZ, as_aware_utc, today_local
+from ..core.glossary import TERMS
 from ..dialogues.access import get_dialogue, managed_dialogue
 from ..dialogues.models import Dialogue
 from ..errors import NotFound
@@ -173,7 +174,7 @@ def redovisning_docx(actor, dialogue_id, organization_id=None) -> tuple[bytes, s
         for req in decision["requirements"]:
             doc.add_heading(req["title"], level=2)
             if req["legal_basis"]:
-                doc.add_paragraph(f"{_('Lagrum')}: {req['legal_basis']}")
+                doc.add_paragraph(f"{TERMS['legal_basis']}: {req['legal_basis']}")
             if not req["measures"]:
                 doc.add_paragraph(_("Ingen åtgärd redovisad ännu."))
                 continue

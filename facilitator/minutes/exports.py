@@ -7,6 +7,7 @@ import json
 
 from flask_babel import gettext as _
 
+from ..core.glossary import TERMS
 from ..dialogues.models import Dialogue
 from .compiling import iso
 from .models import Minutes, MinutesStatus
@@ -42,7 +43,7 @@ def _csv_safe(value: str) -> str:
 
 def followups_csv_rows(minutes: Minutes) -> list[list[str]]:
     view = present(minutes)
-    header = [_("Nr"), _("Åtgärd"), _("Beskrivning"), _("Ägare"), _("Ansvarig roll"),
+    header = [_("Nr"), _("Åtgärd"), _("Beskrivning"), str(TERMS["owner"]), _("Ansvarig roll"),
               _("Klart senast"), _("Samsyn"), _("IVO:s syn"), _("Nämndens syn"), _("Status")]
     rows = [header]
     for number, f in enumerate(view["followups"], start=1):
