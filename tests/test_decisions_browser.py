@@ -96,6 +96,20 @@ def test_decision_deadline_measures_submit_and_acknowledge(live_server, browser,
         board.get_by_role("button", name="Skicka in redovisningen").click()
         expect(board.get_by_text("Redovisningen kan inte skickas in")).to_be_visible()
 
+        # Leaving with typed text asks first; staying keeps the text.
+        first = board.get_by_role("group", name=re.compile(re.escape(FIRST)))
+        first.get_by_label("Åtgärd", exact=True).fill("Utkast")
+        asked = []
+
+        def stay(dialog):
+            asked.append(dialog.type)
+            dialog.dismiss()
+
+        board.once("dialog", stay)
+        board.get_by_role("link", name="Nämndens uppföljning").click(no_wait_after=True)
+        expect(first.get_by_label("Åtgärd", exact=True)).to_have_value("Utkast")
+        assert asked == ["beforeunload"]
+
         _fill(board, FIRST, MEASURE_1, "Införd 1 mars, följs upp i juni", "Enhetschef mottagning")
         board.get_by_role("button", name="Spara åtgärderna").click()
         expect(board.get_by_text("Åtgärderna är sparade.")).to_be_visible()
