@@ -86,3 +86,19 @@ def test_the_board_sees_the_trace_of_its_own_item(gnesta, app):
     assert body["item"]["id"] == item_id and body["board"]
     # An item of another dialogue or board is not found through this link.
     assert board.get(f"/granskning/{gnesta.token}/punkt/999999/spar").status_code == 404
+
+
+def test_the_api_gives_the_trace_and_the_decision(gnesta, app, make_user):
+    from helpers_api import bearer, token_for
+
+    headers = bearer(token_for(gnesta.facilitator))
+    api = app.test_client()
+    base = f"/api/v1/dialogues/{gnesta.dialogue_id}"
+    trace = api.get(f"{base}/reflections/{gnesta.first.id}/trace", headers=headers).json
+    assert trace["steps"][-1]["kind"] == "report_acknowledged"
+    decision = api.get(f"{base}/decision", headers=headers).json
+    assert decision["case_number"] == "8.5-4711/2019"
+    assert decision["boards"][0]["versions"][0]["status"] == "acknowledged"
+    outsider = bearer(token_for(make_user("olle@ivo.se", "Olle Utanför")))
+    assert api.get(f"{base}/decision", headers=outsider).status_code == 403
+    assert api.get(f"{base}/decision").status_code == 401

@@ -175,6 +175,45 @@ def transition(dialogue_id: int):
     return answer(DialogueSchema, dialogue)
 
 
+TRACE = {"type": "object", "description": "Every step of the reflection's path in time order.",
+         "properties": {
+             "reflection": {"type": "object"}, "dialogue": {"type": "object"},
+             "board": {"type": ["string", "null"]},
+             "steps": {"type": "array", "items": {"type": "object", "required": ["kind", "at"],
+                       "properties": {"kind": {"type": "string"},
+                                      "at": {"type": ["string", "null"]},
+                                      "title": {"type": "string"},
+                                      "text": {"type": "string"}}}}},
+         "required": ["reflection", "dialogue", "steps"]}
+
+DECISION = {"type": "object", "description": "IVO's decision and where each board's "
+            "redovisning stands.", "required": ["dialogue_id", "decided_on", "case_number",
+                                                  "report_due", "requirement_ids", "boards"],
+            "properties": {
+                "dialogue_id": {"type": "integer"}, "decided_on": {"type": "string"},
+                "case_number": {"type": "string"}, "report_due": {"type": "string"},
+                "requirement_ids": {"type": "array", "items": {"type": "integer"}},
+                "boards": {"type": "array", "items": {"type": "object"}}}}
+
+
+@v1.get(f"{DIALOGUE}/reflections/<{ID}:reflection_id>/trace")
+@operation(id="getReflectionTrace", summary="The reflection's whole path, in time order",
+           tag="reflections", response=TRACE, errors=(403,))
+def reflection_trace(dialogue_id: int, reflection_id: int):
+    from ..traces import services as traces
+
+    return jsonify(traces.reflection_trace(g.api_user, dialogue_id, reflection_id))
+
+
+@v1.get(f"{DIALOGUE}/decision")
+@operation(id="getDecision", summary="IVO's decision and the boards' redovisning versions",
+           tag="decisions", response=DECISION, errors=(403,))
+def decision(dialogue_id: int):
+    from ..decisions import services as decisions
+
+    return jsonify(decisions.decision_export(g.api_user, dialogue_id))
+
+
 @v1.get("/openapi.json")
 @operation(id="getOpenApi", summary="This document", tag="meta", public=True,
            response={"type": "object", "description": "The OpenAPI 3.1 document."})

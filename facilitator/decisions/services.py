@@ -214,6 +214,29 @@ def decision_page(actor, dialogue_id) -> dict:
             "choices": requirement_choices(dialogue)}
 
 
+def decision_export(actor, dialogue_id) -> dict:
+    """The decision as plain data, with each board's state and its submitted versions."""
+    page = decision_page(actor, dialogue_id)
+    decision = page["decision"]
+    if decision is None:
+        raise NotFound(_("IVO har inte registrerat något beslut för dialogen ännu."))
+    return {
+        "dialogue_id": decision.dialogue_id, "decided_on": decision.decided_on.isoformat(),
+        "case_number": decision.case_number, "report_due": decision.report_due.isoformat(),
+        "requirement_ids": [r.id for r in decision.requirements],
+        "boards": [{
+            "organization_id": b["organization"].id, "name": b["organization"].name,
+            "missing": b["missing"],
+            "versions": [{"version": v.version, "status": v.status.value,
+                          "submitted_at": as_aware_utc(v.submitted_at).isoformat(),
+                          "reviewed_at": as_aware_utc(v.reviewed_at).isoformat()
+                          if v.reviewed_at else None,
+                          "review_comment": v.review_comment, "content": v.content}
+                         for v in b["versions"]],
+        } for b in page["boards"]],
+    }
+
+
 def record_decision(actor, dialogue_id, payload) -> Decision:
     """Record (or correct) IVO's decision: date, diarienummer, deadline, required deficiencies."""
     facilitator_only(actor)
