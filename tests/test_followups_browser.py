@@ -97,13 +97,13 @@ def test_follow_up_from_facilitator_to_board_and_back(live_server, browser, page
         board.get_by_label("Ny status").select_option(label="Pågår")
         board.get_by_label("Kommentar: vad har gjorts?").fill(
             "Ny rutin för förhandsbedömning är beslutad i nämnden.")
-        board.get_by_role("button", name="Spara status").click()
+        board.get_by_role("button", name="Spara", exact=True).click()
         expect(board.get_by_text("Status är ändrad.")).to_be_visible()
         expect(board.locator(".fu-history")).to_contain_text("Ny rutin för förhandsbedömning")
         board.get_by_label(re.compile("^Fil ")).set_input_files(
             {"name": "Rutin förhandsbedömning.pdf", "mimeType": "application/pdf",
              "buffer": PDF})
-        board.get_by_role("button", name="Spara underlaget").click()
+        board.get_by_role("button", name="Spara", exact=True).click()
         expect(board.get_by_text("Underlaget är sparat.")).to_be_visible()
         expect(board.get_by_role("link", name="Rutin förhandsbedömning.pdf")).to_be_visible()
         assert_accessible(board)

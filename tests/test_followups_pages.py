@@ -86,3 +86,28 @@ def test_an_outsider_facilitator_is_refused(world, app):
     assert other.post(f"/uppfoljning/punkt/{item.id}/status",
                       data={"status": "done"}).status_code == 403
     assert db.session.get(FollowUpItem, item.id).status == "agreed"
+
+
+def test_one_form_saves_status_comment_and_evidence_together_and_keeps_text_on_error(
+        world, client):
+    item = make_item(world, world.gnesta_id, title="Barnsamtal i varje utredning")
+    client.post("/logga-in", data={"email": "sara@ivo.se", "password": "ett-langt-testlosenord"})
+    url = f"/uppfoljning/punkt/{item.id}/update"
+    page = client.get(f"/uppfoljning/punkt/{item.id}").get_data(as_text=True)
+    assert page.count('data-unsaved-guard') == 1 and f'action="{url}"' in page
+    # A bad link: nothing is stored, and every typed text is still in the form.
+    response = client.post(url, data={"status": "in_progress", "comment": "Rutinen är beslutad.",
+                                      "url": "inte en länk", "text": "Rutin för barnsamtal"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Rutinen är beslutad." in html and "Rutin för barnsamtal" in html
+    db.session.expire_all()
+    assert db.session.get(FollowUpItem, item.id).status.value == "agreed"
+    # All three at once.
+    response = client.post(url, data={"status": "in_progress", "comment": "Rutinen är beslutad.",
+                                      "url": "https://gnesta.se/rutin", "text": "Rutin"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(FollowUpItem, item.id)
+    assert saved.status.value == "in_progress" and saved.evidence[0].url == "https://gnesta.se/rutin"
+    assert any(e.comment == "Rutinen är beslutad." for e in saved.events)

@@ -118,11 +118,11 @@ def test_from_the_meeting_to_the_boards_report(live_server, browser, page):
         board_a.get_by_label("Ny status").select_option(label="Pågår")
         board_a.get_by_label("Kommentar: vad har gjorts?").fill(
             "Ny rutin för förhandsbedömning är beslutad i nämnden.")
-        board_a.get_by_role("button", name="Spara status").click()
+        board_a.get_by_role("button", name="Spara", exact=True).click()
         expect(board_a.get_by_text("Status är ändrad.")).to_be_visible()
         board_a.get_by_label(re.compile("^Fil ")).set_input_files(
             {"name": "Rutin.pdf", "mimeType": "application/pdf", "buffer": PDF})
-        board_a.get_by_role("button", name="Spara underlaget").click()
+        board_a.get_by_role("button", name="Spara", exact=True).click()
         expect(board_a.get_by_role("link", name="Rutin.pdf")).to_be_visible()
         assert_accessible(board_a)
 

@@ -286,3 +286,39 @@ def evidence_file(actor, evidence_id) -> tuple:
     if not path.exists():
         raise NotFound(_("Filen finns inte längre."))
     return path, evidence.filename, evidence.content_type
+
+
+def save_update(actor, item_id, payload, file=None) -> list[str]:
+    """The item page's one form and one save: evidence (a text, a link, a file), a new status
+    with its comment, or a comment alone. The parts are validated together before anything
+    is stored; returns what was saved, for the page's message."""
+    item_for(actor, item_id)  # NotFound before anything is read from the payload
+    status = str(payload.get("status") or "").strip()
+    comment = str(payload.get("comment") or "").strip()
+    has_file = file is not None and bool(getattr(file, "filename", "") or "")
+    has_evidence = has_file or any(str(payload.get(k) or "").strip() for k in ("text", "url"))
+    if not (status or comment or has_evidence):
+        message = _("Välj en ny status, skriv en kommentar eller lägg till underlag.")
+        raise ValidationFailed(message, errors={"comment": [message]})
+    errors: dict = {}
+    for needed, form_class in ((status, StatusForm), (has_evidence, EvidenceForm),
+                               (comment and not status, CommentForm)):
+        if needed:
+            try:
+                validated(form_class, payload)
+            except ValidationFailed as error:
+                errors.update(error.errors)
+    if errors:
+        raise ValidationFailed(_("Kontrollera uppgifterna i formuläret."), errors=errors)
+    saved = []
+    if has_evidence:
+        add_evidence(actor, item_id, {"text": payload.get("text") or "",
+                                      "url": payload.get("url") or ""}, file=file)
+        saved.append(_("Underlaget är sparat."))
+    if status:
+        change_status(actor, item_id, payload)
+        saved.append(_("Status är ändrad."))
+    elif comment:
+        add_comment(actor, item_id, {"comment": comment})
+        saved.append(_("Kommentaren är sparad."))
+    return saved

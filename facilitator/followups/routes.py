@@ -224,6 +224,8 @@ ACTIONS = {
 
 
 def _act(actor, mode: str, item_id: int, action: str, token=None):
+    if action == "update":
+        return _update(actor, mode, item_id, token)
     form_class, call, done = ACTIONS[action]
     try:
         call(actor, item_id)
@@ -237,13 +239,28 @@ def _act(actor, mode: str, item_id: int, action: str, token=None):
     return redirect(_urls(mode, token)("item", item_id=item_id) + "#historik")
 
 
+def _update(actor, mode: str, item_id: int, token=None):
+    """The page's one form: every part kept as typed when something is refused."""
+    try:
+        saved = commands.save_update(actor, item_id, request.form, request.files.get("file"))
+    except ValidationFailed as error:
+        forms = {name: apply_errors(form_class(), error)
+                 for name, form_class in (("status", StatusForm), ("comment", CommentForm),
+                                          ("evidence", EvidenceForm))}
+        flash(error.message, "error")
+        return _item_view(actor, mode, item_id, token, forms=forms, status=400)
+    for message in saved:
+        flash(message, "success")
+    return redirect(_urls(mode, token)("item", item_id=item_id) + "#historik")
+
+
 @bp.get("/uppfoljning/punkt/<int:item_id>")
 @login_required
 def item(item_id: int):
     return _item_view(current_user, "ivo", item_id)
 
 
-@bp.post("/uppfoljning/punkt/<int:item_id>/<any(status, comment, evidence):action>")
+@bp.post("/uppfoljning/punkt/<int:item_id>/<any(status, comment, evidence, update):action>")
 @login_required
 def act(item_id: int, action: str):
     return _act(current_user, "ivo", item_id, action)
@@ -309,7 +326,7 @@ def board_item(item_id: int):
     return _item_view(_board(), "board", item_id)
 
 
-@bp.post("/namnd/punkt/<int:item_id>/<any(status, comment, evidence):action>")
+@bp.post("/namnd/punkt/<int:item_id>/<any(status, comment, evidence, update):action>")
 @login_required
 def board_act(item_id: int, action: str):
     return _act(_board(), "board", item_id, action)
@@ -349,7 +366,7 @@ def review_item(token: str, item_id: int):
     return _item_view(reviewer_for_token(token), "link", item_id, token)
 
 
-@bp.post("/granskning/<token>/punkt/<int:item_id>/<any(status, comment, evidence):action>")
+@bp.post("/granskning/<token>/punkt/<int:item_id>/<any(status, comment, evidence, update):action>")
 def review_act(token: str, item_id: int, action: str):
     return _act(reviewer_for_token(token), "link", item_id, action, token)
 
