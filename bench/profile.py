@@ -87,14 +87,17 @@ async def main(args) -> None:
                 spy_proc = subprocess.Popen(
                     [spy, "record", "-p", str(server.pid), "-o", str(out), "-f", "raw",
                      "-r", "250", "-d", str(args.seconds + 1)],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
                 await asyncio.sleep(0.8)
                 cpu0, t0, done = server.cpu_seconds(), time.monotonic(), 0
                 while time.monotonic() - t0 < args.seconds and done < 190:
                     await asyncio.gather(*(one(op) for _ in range(args.concurrency)))
                     done += args.concurrency
                 cpu = server.cpu_seconds() - cpu0
-                spy_proc.wait()
+                _out, spy_err = spy_proc.communicate()
+                if not out.exists():
+                    print(f"\n== {op}: py-spy wrote no profile: {spy_err[-500:]}")
+                    continue
                 print(f"\n== {op}: {done} in {time.monotonic() - t0:.1f} s, server CPU "
                       f"{cpu / done * 1000:.1f} ms per {op} (N={args.n})")
                 for share, frame in top_frames(out):
