@@ -42,6 +42,19 @@ def top_frames(path: Path, limit: int = 25) -> list[tuple[float, str]]:
     return wanted[:limit]
 
 
+def own_frames(path: Path, limit: int = 12) -> list[tuple[float, str]]:
+    """The frames where the samples were taken (own time), heaviest first."""
+    own: collections.Counter = collections.Counter()
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit() or not stack:
+            continue
+        total += int(count)
+        own[stack.split(";")[-1]] += int(count)
+    return [(n * 100 / total, f) for f, n in own.most_common(limit)] if total else []
+
+
 async def main(args) -> None:
     server = servers.start_app(args.db, core=args.server_core)
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
@@ -86,7 +99,7 @@ async def main(args) -> None:
                 out = Path(args.out) / f"profile-{op}.txt"
                 spy_proc = subprocess.Popen(
                     [spy, "record", "-p", str(server.pid), "-o", str(out), "-f", "raw",
-                     "-r", "250", "-d", str(args.seconds + 1)],
+                     "-r", "250", "-d", str(int(args.seconds) + 1)],
                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
                 await asyncio.sleep(0.8)
                 cpu0, t0, done = server.cpu_seconds(), time.monotonic(), 0
@@ -100,7 +113,11 @@ async def main(args) -> None:
                     continue
                 print(f"\n== {op}: {done} in {time.monotonic() - t0:.1f} s, server CPU "
                       f"{cpu / done * 1000:.1f} ms per {op} (N={args.n})")
+                print("  inclusive, the app's own functions and the layers they call:")
                 for share, frame in top_frames(out):
+                    print(f"  {share:5.1f}%  {frame}")
+                print("  own time:")
+                for share, frame in own_frames(out):
                     print(f"  {share:5.1f}%  {frame}")
     finally:
         server.stop()
