@@ -78,9 +78,13 @@ def targets(result: dict) -> list[dict]:
     add("one meeting in one server process", "2 000 phones", f"{_fmt(joined)} phones",
         joined is not None and joined >= 2000 and not _get(run, "join", "failed"), f"N={big}")
     for n, limit in ((1000, 250), (2000, 500)):
-        p99 = _get(_run(result, "app", n), "fanout", "all_phones", "p99_ms")
+        run = _run(result, "app", n)
+        where = f"N={n}"
+        if run is None:  # measured by socket.io-client only
+            run, where = _run(result, "app", n, "node_runs"), f"N={n}, socket.io-client"
+        p99 = _get(run, "fanout", "all_phones", "p99_ms")
         add(f"fan-out p99, approved → on every phone, {n} phones", f"< {limit} ms",
-            _fmt(p99, " ms"), p99 is not None and p99 < limit, f"N={n}")
+            _fmt(p99, " ms"), p99 is not None and p99 < limit, where)
     for n in ns:
         j = _get(_run(result, "app", n), "join") or {}
         add("join storm", "≥ 100 joins/s, p99 < 1 s",
