@@ -4,12 +4,15 @@ import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = BASE_DIR / "instance"
 
 
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
+
+
+#: The instance folder: the SQLite database, uploads and the demo login live here.
+INSTANCE_DIR = Path(_env("INSTANCE_PATH", str(BASE_DIR / "instance"))).resolve()
 
 
 def _env_int(name: str, default: int) -> int:

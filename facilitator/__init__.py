@@ -17,6 +17,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     name = config_name or os.environ.get("APP_ENV", "development")
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.from_object(CONFIGS[name])
+    app.config["APP_ENV"] = name
     if overrides:
         app.config.update(overrides)
     if app.config.get("TRUSTED_PROXIES"):

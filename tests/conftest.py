@@ -17,9 +17,17 @@ from pathlib import Path
 
 import pytest
 
-from facilitator import create_app
-from facilitator.extensions import db, limiter, socketio
-from facilitator.live import ratelimits as live_ratelimits
+# Every test, and every server or `flask` command a test starts, keeps its files in a
+# temporary instance folder of its own, never in the checkout's instance/ (set before the
+# app's config is imported; subprocesses inherit it).
+_INSTANCE = tempfile.mkdtemp(prefix="aterforing-test-instance-")
+os.environ["INSTANCE_PATH"] = _INSTANCE
+os.environ.pop("UPLOAD_FOLDER", None)
+os.environ.pop("DATABASE_URL", None)
+
+from facilitator import create_app  # noqa: E402
+from facilitator.extensions import db, limiter, socketio  # noqa: E402
+from facilitator.live import ratelimits as live_ratelimits  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -21,9 +21,14 @@ from facilitator.organizations.models import Organization, OrganizationKind
 
 @pytest.fixture
 def demo_app(app, tmp_path):
-    # Keep the test's login file away from the developer's instance/demo-login.txt.
+    # The login file of this test's own database, in a folder of its own.
     app.instance_path = str(tmp_path)
     return app
+
+
+def demo_login_file(folder):
+    (found,) = folder.glob("demo-login-*.txt")
+    return found
 
 
 def count(model) -> int:
@@ -44,7 +49,7 @@ def test_demo_on_empty_database_creates_both_dialogues(demo_app, runner, tmp_pat
 
     user = db.session.scalar(select(User).where(User.email == "demo@ivo.se"))
     assert user is not None and user.is_admin
-    email, password = (tmp_path / "demo-login.txt").read_text(encoding="utf-8").split("\n")[:2]
+    email, password = demo_login_file(tmp_path).read_text(encoding="utf-8").split("\n")[:2]
     assert email == "demo@ivo.se"
     assert "demo@ivo.se" in result.output and password in result.output
 
@@ -169,3 +174,60 @@ def test_starts_next_week_at_nine_stockholm_time():
     assert data.starts_at(data.GNESTA, date(2024, 4, 3)) == datetime(2024, 4, 9, 7, 0)
     # In winter (UTC+1), a Sunday still means the coming week.
     assert data.starts_at(data.STOCKHOLM, date(2024, 1, 7)) == datetime(2024, 1, 11, 8, 0)
+
+
+def test_each_database_keeps_its_own_demo_login(tmp_path):
+    """`make run` on SQLite, then on PostgreSQL-like other database: neither loses its login."""
+    from facilitator import create_app
+
+    logins = []
+    for name in ("first", "second"):
+        app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / name}.db"})
+        app.instance_path = str(tmp_path)
+        with app.app_context():
+            db.create_all()
+            result = app.test_cli_runner().invoke(args=["demo"])
+            assert result.exit_code == 0, result.output
+            logins.append(result.output)
+            db.session.remove()
+            db.engine.dispose()
+    assert len(list(tmp_path.glob("demo-login-*.txt"))) == 2
+    # Running the first again still prints its own password, not "the password it has got".
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'first'}.db"})
+    app.instance_path = str(tmp_path)
+    with app.app_context():
+        again = app.test_cli_runner().invoke(args=["demo", "--if-empty"]).output
+        db.engine.dispose()
+    first_password = [ln for ln in logins[0].splitlines() if "Lösenord:" in ln][0]
+    assert first_password in again
+    assert "sedan demon skapades" not in again
+
+
+@pytest.mark.parametrize("if_empty", [False, True])
+def test_production_refuses_the_demo_in_one_line(tmp_path, if_empty):
+    from facilitator import create_app
+
+    app = create_app("production", {"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app.instance_path = str(tmp_path)
+    with app.app_context():
+        db.create_all()
+        args = ["demo", "--if-empty"] if if_empty else ["demo"]
+        result = app.test_cli_runner().invoke(args=args)
+        assert count(User) == 0 and count(Dialogue) == 0
+        db.drop_all()
+    assert result.exit_code == (0 if if_empty else 1)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "APP_ENV=production" in lines[0]
+    assert "Traceback" not in result.output
+    assert not list(tmp_path.glob("demo-login-*"))
+
+
+def test_tests_keep_their_files_out_of_the_checkout(app):
+    """Every test (and every server a test starts) uses a temporary instance folder."""
+    import os
+    from pathlib import Path
+
+    checkout = Path(__file__).resolve().parent.parent
+    for folder in (app.instance_path, os.environ["INSTANCE_PATH"], app.config["UPLOAD_FOLDER"]):
+        assert not Path(folder).resolve().is_relative_to(checkout), folder

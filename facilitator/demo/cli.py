@@ -1,5 +1,6 @@
 """Load demo data into an empty database, and print how to log in."""
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -17,13 +18,29 @@ DEMO_EMAIL = data.DEMO_EMAIL
 
 
 def _login_file() -> Path:
-    return Path(current_app.instance_path) / "demo-login.txt"
+    """Where the demo login of this database is kept: one file per database."""
+    url = db.engine.url.render_as_string(hide_password=True)
+    key = hashlib.sha256(url.encode()).hexdigest()[:12]
+    return Path(current_app.instance_path) / f"demo-login-{key}.txt"
+
+
+def _is_production() -> bool:
+    return current_app.config.get("APP_ENV") == "production"
 
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Gör inget om databasen redan har konton.")
 def demo(if_empty: bool):
     """Create the demo facilitator (and demo dialogues) and print the login."""
+    if _is_production():
+        # A demo admin with a printed password has no place in a production database.
+        # With --if-empty (as `make run` calls it) the server still starts.
+        message = ("Demodata läses inte in när APP_ENV=production; skapa konton med "
+                   "`flask users create`.")
+        if if_empty:
+            click.echo(message, err=True)
+            return
+        raise click.ClickException(message)
     has_users = db.session.scalar(select(func.count()).select_from(User))
     click.echo("")
     if if_empty and has_users:
