@@ -52,8 +52,11 @@ class Config:
         "0", "false", "no")
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    #: Failed logins allowed per client address.
+    #: Failed logins allowed per account and client address together.
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute;20 per hour")
+    #: Failed logins allowed per client address, whatever the account (an office behind one
+    #: address shares it, so it is looser).
+    LOGIN_ADDRESS_RATE_LIMIT = _env("LOGIN_ADDRESS_RATE_LIMIT", "30 per minute;100 per hour")
     #: Reverse proxies in front of the app (nginx: 1); their X-Forwarded-* headers are trusted,
     #: so rate limits see the phone's address and links use https.
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)

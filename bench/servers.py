@@ -132,7 +132,8 @@ def app_env(database_url: str, **extra: str) -> dict:
         FLASK_APP="facilitator", APP_ENV="production", DATABASE_URL=database_url,
         SECRET_KEY="bench-secret-" + uuid.uuid4().hex,
         # Every phone comes from 127.0.0.1: the per-address limits must not throttle the bench.
-        LOGIN_RATE_LIMIT="100000 per minute", JOIN_CODE_RATE_LIMIT="100000 per minute",
+        LOGIN_RATE_LIMIT="100000 per minute", LOGIN_ADDRESS_RATE_LIMIT="100000 per minute",
+        JOIN_CODE_RATE_LIMIT="100000 per minute",
         **extra,
     )
     return env

@@ -125,6 +125,7 @@ def main() -> int:
         # The bench's phones all come from loopback addresses.
         JOIN_CODE_RATE_LIMIT=os.environ.get("JOIN_CODE_RATE_LIMIT", "100000 per minute"),
         LOGIN_RATE_LIMIT=os.environ.get("LOGIN_RATE_LIMIT", "1000 per minute"),
+        LOGIN_ADDRESS_RATE_LIMIT=os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "1000 per minute"),
     )
     print("run-cluster: migrating the database and loading a meeting ...", flush=True)
     subprocess.run([str(BIN / "flask"), "demo", "--if-empty"], env=env, cwd=ROOT, check=False,

@@ -212,7 +212,8 @@ def server_env(database_url: str, **extra: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "REQUIRE_"))}
     env.update(
         FLASK_APP="facilitator", APP_ENV="development", DATABASE_URL=database_url,
-        SECRET_KEY="live-test-secret", LOGIN_RATE_LIMIT="1000 per minute", **extra,
+        SECRET_KEY="live-test-secret", LOGIN_RATE_LIMIT="1000 per minute",
+        LOGIN_ADDRESS_RATE_LIMIT="1000 per minute", **extra,
     )
     return env
 

@@ -34,7 +34,8 @@ def test_organization_round_trip(client, headers):
     assert updated.json["kind"] == "namnd" and updated.json["contact_email"] is None
 
     duplicate = client.post("/api/v1/organizations", json=body, headers=headers)
-    assert duplicate.status_code == 400 and "name" in duplicate.json["errors"]
+    assert duplicate.status_code == 409 and "name" in duplicate.json["errors"]
+    assert "redan en organisation" in duplicate.json["errors"]["name"][0]
     assert client.get("/api/v1/organizations/999", headers=headers).status_code == 404
 
 
@@ -229,3 +230,44 @@ def test_openapi_document_needs_no_token(client):
     assert response.status_code == 200
     assert response.json["openapi"].startswith("3.1")
     assert response.json["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+
+
+@pytest.mark.parametrize("body", [
+    '{"name": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    '{"name": ' + '{"a": ' * 30_000 + "1" + "}" * 30_000 + "}",
+    "[" * 200_000,
+    '{"name": ' + "[" * 33 + "]" * 33 + "}",
+], ids=["deep-arrays", "deep-objects", "unclosed", "just-over-the-limit"])
+def test_deeply_nested_json_is_a_400_json_error(client, headers, body):
+    response = client.post("/api/v1/organizations", data=body, content_type="application/json",
+                           headers=headers)
+    assert response.status_code == 400
+    assert response.is_json and response.json["error"] == "validation"
+    assert "nästlat" in response.json["message"] or "JSON-objekt" in response.json["message"]
+
+
+def test_nesting_inside_strings_and_moderate_nesting_are_fine(client, headers):
+    body = {"name": "[[[[{{{{" * 10, "short_name": "Hakparentes", "kind": "kommun",
+            "extra": [[[[[[[[1]]]]]]]]}
+    response = client.post("/api/v1/organizations", json=body, headers=headers)
+    assert response.status_code == 201
+    assert response.json["name"] == "[[[[{{{{" * 10
+
+
+def test_a_large_body_is_refused_before_parsing(client, headers):
+    body = '{"name": "' + "x" * (300 * 1024) + '"}'
+    response = client.post("/api/v1/organizations", data=body, content_type="application/json",
+                           headers=headers)
+    assert response.status_code == 400
+    assert response.is_json and "för stor" in response.json["message"]
+
+
+def test_duplicate_names_answer_409_naming_the_field(client, headers):
+    body = {"name": "Ä", "short_name": "Ä", "kind": "kommun"}
+    assert client.post("/api/v1/organizations", json=body, headers=headers).status_code == 201
+    for name in ("Ä", "ä", "A\u0308"):
+        response = client.post("/api/v1/organizations", json={**body, "name": name},
+                               headers=headers)
+        assert response.status_code == 409, name
+        assert response.json["error"] == "conflict"
+        assert list(response.json["errors"]) == ["name"]

@@ -141,3 +141,48 @@ class _FakeUpload:
     def __init__(self, content, filename):
         self.stream = io.BytesIO(content)
         self.filename = filename
+
+
+def _docx_with(extra: dict[str, bytes], *, lie_about_size: bool = False) -> bytes:
+    """A real DOCX with extra entries added (deflated), optionally declaring a false size."""
+    import zipfile
+
+    buffer = io.BytesIO(docx_bytes())
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in extra.items():
+            archive.writestr(name, data)
+    content = buffer.getvalue()
+    if lie_about_size:
+        # Patch the central directory's uncompressed size of the last entry down to 1 byte.
+        import struct
+
+        pos = content.rfind(b"PK\x01\x02")
+        content = content[:pos + 24] + struct.pack("<I", 1) + content[pos + 28:]
+    return content
+
+
+@pytest.mark.parametrize("extra,lie", [
+    ({"word/media/bomb.bin": b"\0" * (60 * 1024 * 1024)}, False),
+    ({"word/media/bomb.bin": b"\0" * (60 * 1024 * 1024)}, True),
+    ({f"word/part{n}.xml": b"<x/>" for n in range(1001)}, False),
+], ids=["60-mb-unpacked", "size-declared-falsely", "1001-entries"])
+def test_a_compressed_bomb_is_refused_as_evidence(setup, extra, lie):
+    content = _docx_with(extra, lie_about_size=lie)
+    assert len(content) < 1024 * 1024  # it uploads small
+    before = _counts()
+    response = setup["upload"](content, "rutin.docx", "application/octet-stream")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert ("Word-dokumentet packas upp till mer än 50 MB" in html
+            or "Filen är inte en PDF" in html)
+    if not lie:
+        assert "Word-dokumentet packas upp till mer än 50 MB" in html
+    assert _stored(setup["folder"]) == []
+    assert _counts() == before
+
+
+def test_a_large_but_proportionate_docx_is_accepted(setup):
+    import os
+
+    content = _docx_with({"word/media/foto.bin": os.urandom(2 * 1024 * 1024)})
+    assert setup["upload"](content, "rutin.docx", "application/octet-stream").status_code == 302

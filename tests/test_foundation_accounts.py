@@ -285,3 +285,30 @@ def test_cli_refuses_a_too_short_password_clearly(runner):
     assert result.exit_code != 0
     assert "Lösenordet måste ha minst 12 tecken." in result.output
     assert db.session.scalar(select(User).where(User.email == "gus@ivo.se")) is None
+
+
+def test_one_persons_failures_do_not_lock_out_others_at_the_same_address(app, client, auth,
+                                                                        make_user):
+    # Counters are kept per limit value: set the ceiling before the first try.
+    app.config["LOGIN_ADDRESS_RATE_LIMIT"] = "8 per minute"
+    make_user()
+    make_user(email="bo@ivo.se", name="Bo Berg")
+    for _ in range(5):
+        assert auth.login(email="bo@ivo.se", password=WRONG).status_code == 401
+    assert auth.login(email="bo@ivo.se", password=WRONG).status_code == 429
+    # Bo is stopped, Anna at the same address logs in with her right password.
+    assert auth.login().status_code == 302
+    auth.logout()
+    # The address is not spared: many accounts tried from it meet the looser ceiling.
+    for n in range(3):
+        assert auth.login(email=f"gissad{n}@ivo.se", password=WRONG).status_code == 401
+    assert auth.login(email="gissad9@ivo.se", password=WRONG).status_code == 429
+    assert auth.login().status_code == 429
+
+
+def test_the_account_key_ignores_case_of_the_email(client, auth, make_user):
+    make_user()
+    for n in range(5):
+        email = "ANNA@ivo.se" if n % 2 else "anna@ivo.se"
+        assert auth.login(email=email, password=WRONG).status_code == 401
+    assert auth.login(email="Anna@IVO.se", password=WRONG).status_code == 429

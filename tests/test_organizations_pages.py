@@ -1,7 +1,7 @@
 import pytest
 from helpers_dialogues import make_org
 
-from facilitator.errors import NotFound, ValidationFailed
+from facilitator.errors import Conflict, NotFound, ValidationFailed
 from facilitator.organizations import services
 from facilitator.organizations.models import Organization, OrganizationKind
 
@@ -50,8 +50,9 @@ def test_invalid_input_keeps_what_was_typed(app, client, auth, anna):
     response = client.post("/organisationer/ny", data={
         "name": "socialnämnden i gnesta kommun", "short_name": "Gnesta2", "kind": "kommun",
     })
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "Det finns redan en organisation med det namnet" in response.text
+    assert "Gnesta2" in response.text
 
 
 def test_service_validation(anna):
@@ -64,7 +65,31 @@ def test_service_validation(anna):
         services.get_organization(anna, "abc")
     org = make_org(anna)
     other = make_org(anna, name="Socialnämnden i Trosa", short_name="Trosa")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(Conflict):
         services.update_organization(anna, other.id, {
             "name": org.name, "short_name": "Trosa", "kind": "kommun"})
     assert Organization.query.count() == 2
+
+
+@pytest.mark.parametrize("first,second", [
+    ("Ä", "Ä"),
+    ("Ä", "ä"),
+    ("Socialnämnden i Älvdalen", "SOCIALNÄMNDEN I ÄLVDALEN"),
+    ("Socialnämnden i Älvdalen", "Socialna\u0308mnden i  A\u0308lvdalen"),  # NFD, two spaces
+], ids=["same", "case", "upper", "decomposed"])
+def test_duplicate_names_compare_like_the_unique_constraint(anna, first, second):
+    services.create_organization(anna, {"name": first, "short_name": "A", "kind": "kommun"})
+    with pytest.raises(Conflict) as caught:
+        services.create_organization(anna, {"name": second, "short_name": "B", "kind": "kommun"})
+    assert caught.value.errors["name"]
+    assert Organization.query.count() == 1
+
+
+def test_the_constraint_itself_is_a_409_when_two_create_at_once(anna, monkeypatch):
+    """A name stored between the check and the commit meets the constraint: still a 409."""
+    services.create_organization(anna, {"name": "Ö", "short_name": "Ö", "kind": "kommun"})
+    monkeypatch.setattr(services, "_check_unique_name", lambda *a, **k: None)
+    with pytest.raises(Conflict) as caught:
+        services.create_organization(anna, {"name": "ö", "short_name": "Ö", "kind": "kommun"})
+    assert "name" in caught.value.errors
+    assert Organization.query.count() == 1

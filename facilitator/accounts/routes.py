@@ -30,6 +30,27 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
+
+
+def _account_and_address() -> str:
+    """The key of a failed login: the account tried and the address trying it.
+
+    One person mistyping their password in an office behind one address locks out only that
+    account from that address; the looser per-address ceiling still stops one address trying
+    many accounts. The address is Flask-Limiter's (behind nginx: the forwarded one).
+    """
+    from flask_limiter.util import get_remote_address
+
+    email = (request.form.get("email") or "").strip().casefold()[:254]
+    return f"{get_remote_address()}|{email}"
+
+
+def _failed(response) -> bool:
+    return response.status_code == 401
+
+
 def _safe_next(target: str | None) -> str:
     if is_local_path(target):
         return target
@@ -37,9 +58,9 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/logga-in", methods=["GET", "POST"])
-@limiter.limit(
-    _login_limit, methods=["POST"], deduct_when=lambda response: response.status_code == 401
-)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_account_and_address,
+               deduct_when=_failed, scope="login-account")
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed, scope="login-address")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from types import ModuleType
 
 from flask import Blueprint, g, jsonify, request, url_for
-from flask_babel import gettext as _
 from marshmallow import Schema
 
-from ..errors import ValidationFailed
+from ..core.payloads import json_object
 from .inputs import input_schema
 from .schemas import MAX_ID
 
@@ -53,14 +52,8 @@ def operation(**kwargs) -> Callable:
 
 
 def body() -> dict:
-    """The request body as a JSON object, or 400."""
-    data = request.get_json(force=True, silent=True)
-    if not isinstance(data, dict):
-        raise ValidationFailed(
-            _("Begäran måste ha en kropp som är ett JSON-objekt, till exempel "
-              "{\"title\": \"Dialogmöte\"}.")
-        )
-    return data
+    """The request body as a JSON object (size and depth bounded before parsing), or 400."""
+    return json_object(request.stream, request.content_length)
 
 
 def answer(schema: type[Schema], value, status: int = 200, location: str | None = None):

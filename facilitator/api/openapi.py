@@ -33,7 +33,8 @@ ERRORS = {
     401: "No valid API token: send `Authorization: Bearer <token>`.",
     403: "The token's facilitator does not facilitate this dialogue.",
     404: "No such resource.",
-    409: "The change conflicts with the resource's state.",
+    409: ("The change conflicts with the resource's state, or with a name that already exists "
+          "(see `errors`)."),
     413: "The body is larger than the server takes ({limit}).",
 }
 

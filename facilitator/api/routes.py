@@ -135,6 +135,7 @@ IN_A_DIALOGUE = {"list": (403,), "create": (403, 409), "get": (403,), "update": 
 RESOURCES = (
     Resource("organizations", "organization", OrganizationSchema, OrganizationForm,
              "/organizations", "org_id", organizations,
+             errors={"create": (409,), "update": (409,)},
              descriptions={"name": "Unique, e.g. \"Socialnämnden i Gnesta kommun\"."}),
     Resource("dialogues", "dialogue", DialogueSchema, DialogueForm, "/dialogues", "dialogue_id",
              dialogues, errors={"get": (403,), "update": (403, 409)},

@@ -1,6 +1,8 @@
 """One way to validate input: a WTForms form, whether the input came from a page,
 the JSON API or a socket event."""
 
+import json
+import re
 from collections.abc import Mapping
 
 from flask_babel import gettext as _
@@ -66,3 +68,47 @@ def apply_errors(form, error: ValidationFailed):
         if field is not None:
             field.errors = list(field.errors or []) + list(messages)
     return form
+
+
+#: A JSON body is read only up to this size and this nesting depth: beyond them it is refused
+#: before the parser sees it (a deeply nested body would otherwise exhaust the parser's
+#: recursion, a large one the worker's memory).
+MAX_JSON_BYTES = 256 * 1024
+MAX_JSON_DEPTH = 32
+
+_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+
+
+def json_depth_exceeds(raw: bytes, limit: int) -> bool:
+    """Whether the brackets in `raw` (strings skipped) nest deeper than `limit`."""
+    depth = 0
+    for match in _JSON_TOKENS.finditer(raw):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return False
+
+
+def json_object(stream, content_length: int | None) -> dict:
+    """A request body read (bounded) and parsed as a JSON object, or ValidationFailed."""
+    wrong = _("Begäran måste ha en kropp som är ett JSON-objekt, till exempel "
+              "{\"title\": \"Dialogmöte\"}.")
+    if content_length is not None and content_length > MAX_JSON_BYTES:
+        raise ValidationFailed(_("Begärans kropp är för stor. Den får vara högst 256 kB."))
+    raw = stream.read(MAX_JSON_BYTES + 1)
+    if len(raw) > MAX_JSON_BYTES:
+        raise ValidationFailed(_("Begärans kropp är för stor. Den får vara högst 256 kB."))
+    if json_depth_exceeds(raw, MAX_JSON_DEPTH):
+        raise ValidationFailed(
+            _("JSON-objektet är för djupt nästlat (högst %(n)s nivåer).", n=MAX_JSON_DEPTH))
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise ValidationFailed(wrong) from None
+    if not isinstance(data, dict):
+        raise ValidationFailed(wrong)
+    return data

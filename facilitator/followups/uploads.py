@@ -1,5 +1,7 @@
 """Evidence files: PDF, DOCX or an image (PNG, JPEG), at most 10 MB.
 
+A DOCX that unpacks to more than 50 MB, or holds more than 1,000 entries, is refused.
+
 The type is read from the content (magic bytes; a DOCX is a ZIP holding word/document.xml),
 never from the file name or the type the browser declared. A file whose name says one type and
 whose content is another allowed type is kept as what it is (a PNG called "x.pdf" is stored and
@@ -21,6 +23,34 @@ from ..errors import ValidationFailed
 
 MAX_BYTES = 10 * 1024 * 1024
 CHUNK = 64 * 1024
+#: A DOCX is a ZIP: refuse one that unpacks to more than this, or holds more entries (a
+#: compressed bomb uploads small and fills the disk or memory of whoever opens it).
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_ENTRIES = 1000
+
+
+class _OutOfProportion(Exception):
+    pass
+
+
+def _check_proportions(archive: zipfile.ZipFile) -> None:
+    """Raise _OutOfProportion when the archive unpacks to too much or holds too many entries.
+
+    The declared sizes are checked first (cheap); then every entry is read, because a
+    declared size can lie: zipfile stops at the declared size and the CRC check then fails.
+    """
+    entries = archive.infolist()
+    if len(entries) > MAX_ENTRIES:
+        raise _OutOfProportion
+    if sum(info.file_size for info in entries) > MAX_UNPACKED_BYTES:
+        raise _OutOfProportion
+    total = 0
+    for info in entries:
+        with archive.open(info) as member:
+            while chunk := member.read(CHUNK):
+                total += len(chunk)
+                if total > MAX_UNPACKED_BYTES:
+                    raise _OutOfProportion
 
 #: Detected type: (content type, file extension).
 TYPES = {
@@ -67,8 +97,17 @@ def detect(path: Path) -> str | None:
         try:
             with zipfile.ZipFile(path) as archive:
                 if "word/document.xml" in archive.namelist():
+                    _check_proportions(archive)
                     return "docx"
-        except (zipfile.BadZipFile, OSError, ValueError):
+        except _OutOfProportion:
+            raise ValidationFailed(
+                _("Word-dokumentet är för stort uppackat."),
+                errors={"file": [_("Word-dokumentet packas upp till mer än 50 MB eller har "
+                                   "fler än 1 000 delar. Spara det på nytt i Word, eller som "
+                                   "PDF, och försök igen.")]},
+            ) from None
+        except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError,
+                NotImplementedError):
             return None
     return None
 

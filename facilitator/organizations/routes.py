@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.payloads import apply_errors
-from ..errors import ValidationFailed
+from ..errors import Conflict, ValidationFailed
 from . import services
 from .forms import OrganizationForm
 from .models import KIND_LABELS
@@ -29,9 +29,9 @@ def new():
     if request.method == "POST":
         try:
             org = services.create_organization(current_user, request.form)
-        except ValidationFailed as error:
+        except (ValidationFailed, Conflict) as error:
             apply_errors(form, error)
-            return render_template("organizations/form.html", form=form, org=None), 400
+            return render_template("organizations/form.html", form=form, org=None), error.status
         flash(_("%(name)s är tillagd.", name=org.name), "success")
         return redirect(url_for("organizations.index"))
     return render_template("organizations/form.html", form=form, org=None)
@@ -47,8 +47,8 @@ def edit(org_id: int):
     form = OrganizationForm()
     try:
         org = services.update_organization(current_user, org_id, request.form)
-    except ValidationFailed as error:
+    except (ValidationFailed, Conflict) as error:
         apply_errors(form, error)
-        return render_template("organizations/form.html", form=form, org=org), 400
+        return render_template("organizations/form.html", form=form, org=org), error.status
     flash(_("Ändringarna för %(name)s är sparade.", name=org.name), "success")
     return redirect(url_for("organizations.index"))

@@ -1,14 +1,15 @@
 """Boards: every facilitator may list, create and edit them."""
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..core.payloads import validated
 from ..dialogues.access import require_facilitator
-from ..errors import NotFound, ValidationFailed
+from ..errors import Conflict, NotFound
 from ..extensions import db
 from .forms import OrganizationForm
-from .models import Organization, OrganizationKind
+from .models import Organization, OrganizationKind, name_key
 
 
 def list_organizations(actor) -> list[Organization]:
@@ -29,16 +30,27 @@ def get_organization(actor, org_id) -> Organization:
     return org
 
 
+def _duplicate_name() -> Conflict:
+    message = _("Det finns redan en organisation med det namnet. Välj ett annat namn.")
+    return Conflict(message, errors={"name": [message]})
+
+
 def _check_unique_name(name: str, except_id: int | None = None) -> None:
-    # The exact name too: SQLite's lower() folds only ASCII (it keeps "Årsta" while Python
-    # gives "årsta"), and a name must at least meet itself.
-    query = select(Organization.id).where(or_(Organization.name == name,
-                                              func.lower(Organization.name) == name.lower()))
+    # The same comparison as the unique constraint on `name_key`.
+    query = select(Organization.id).where(Organization.name_key == name_key(name))
     if except_id is not None:
         query = query.where(Organization.id != except_id)
     if db.session.scalar(query) is not None:
-        message = _("Det finns redan en organisation med det namnet. Välj ett annat namn.")
-        raise ValidationFailed(message, errors={"name": [message]})
+        raise _duplicate_name()
+
+
+def _commit() -> None:
+    """Commit; a name stored meanwhile by someone else is the same 409 as the check's."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise _duplicate_name() from None
 
 
 def _apply(org: Organization, form: OrganizationForm) -> None:
@@ -56,7 +68,7 @@ def create_organization(actor, payload) -> Organization:
     org = Organization()
     _apply(org, form)
     db.session.add(org)
-    db.session.commit()
+    _commit()
     return org
 
 
@@ -66,5 +78,5 @@ def update_organization(actor, org_id, payload) -> Organization:
     form = validated(OrganizationForm, payload)
     _check_unique_name(form.name.data.strip(), except_id=org.id)
     _apply(org, form)
-    db.session.commit()
+    _commit()
     return org
