@@ -1,7 +1,7 @@
 """organization name key: names unique case-folded and Unicode-normalised
 
 Revision ID: b7a1e0c9d2f4
-Revises: cc428a39e6c9
+Revises: f6110e8a1015
 Create Date: 2026-12-02 21:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'b7a1e0c9d2f4'
-down_revision = 'cc428a39e6c9'
+down_revision = 'f6110e8a1015'
 branch_labels = None
 depends_on = None
 
