@@ -17,6 +17,12 @@ from pathlib import Path
 
 import pytest
 
+# Hypothesis keeps its example database and caches under the working directory by default:
+# tests write only under temporary folders, so it gets one of its own.
+os.environ.setdefault(
+    "HYPOTHESIS_STORAGE_DIRECTORY", tempfile.mkdtemp(prefix="aterforing-hypothesis-")
+)
+
 # Every test, and every server or `flask` command a test starts, keeps its files in a
 # temporary instance folder of its own, never in the checkout's instance/ (set before the
 # app's config is imported; subprocesses inherit it).
