@@ -21,7 +21,7 @@ def test_prepare_a_third_gnesta_dialogue_from_the_boards_history(live_server, pa
     page.get_by_label("Titel").fill(title)
     page.get_by_label("Datum och tid").fill("2027-05-11T09:00")
     page.get_by_label("Mötets längd i minuter").fill("180")
-    page.get_by_label("Socialnämnden i Gnesta kommun").check()
+    page.get_by_label("Socialnämnden i Gnesta kommun", exact=True).check()
     page.get_by_role("button", name="Skapa dialog").click()
     page.get_by_role("heading", level=1, name=title).wait_for()
     dialogue_url = page.url
