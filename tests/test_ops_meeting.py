@@ -178,16 +178,20 @@ def test_metrics_and_the_json_log_follow_a_meeting_of_twenty_phones(meeting):
         before, "aterforing_db_pool_wait_seconds_count")
     assert "aterforing_db_pool_in_use" in after
 
-    # One phone asks five more questions in the same minute: the last is rate limited.
+    # One phone asks six more questions at once: five a minute are let through, the rest are
+    # rate limited. Its first question still counts when this minute began less than a
+    # minute after it (a slow machine may take longer to get here), so four or five pass.
     answers = [phones[1].call("submit", {"client_id": uuid.uuid4().hex, "kind": "question",
                                          "text": f"Följdfråga {n}"}, timeout=10)
-               for n in range(5)]
-    assert [a["ok"] for a in answers] == [True] * 4 + [False]
-    assert answers[-1]["error"] == "rate_limited"
+               for n in range(6)]
+    passed = [a["ok"] for a in answers].index(False)
+    assert passed in (4, 5), answers
+    assert not any(a["ok"] for a in answers[passed:]), answers
+    assert {a["error"] for a in answers[passed:]} == {"rate_limited"}
     limited = scrape(metrics_url, **auth)
-    assert value(limited, "aterforing_rate_limited_total", what="socket:submit") == 1
+    assert value(limited, "aterforing_rate_limited_total", what="socket:submit") == 6 - passed
     assert value(limited, "aterforing_socket_events_total", event="submit",
-                 outcome="rate_limited") == 1
+                 outcome="rate_limited") == 6 - passed
 
     for phone in phones:
         phone.disconnect()
@@ -214,8 +218,8 @@ def test_metrics_and_the_json_log_follow_a_meeting_of_twenty_phones(meeting):
     assert len(lines) == len(ours), [line for line in ours if not line.startswith("{")][:3]
     submits = [e for e in lines if e.get("event") == "socket.event"
                and e.get("socket_event") == "submit" and e["outcome"] == "ok"]
-    assert len(submits) == PHONES + 4
-    assert len({e["event_id"] for e in submits}) == PHONES + 4
+    assert len(submits) == PHONES + passed
+    assert len({e["event_id"] for e in submits}) == PHONES + passed
     phone_ids = {pid for pid, _token in meeting["phones"]}
     for e in submits:
         assert e["dialogue_id"] == meeting["dialogue"] and e["outcome"] == "ok"
