@@ -188,7 +188,7 @@ class LiveServer:
         return done.stdout
 
 
-def start_server(env: dict, port: int, *, timeout: float = 20) -> subprocess.Popen:
+def start_server(env: dict, port: int, *, timeout: float = 60) -> subprocess.Popen:
     """Start gunicorn with one gevent worker and wait until /healthz answers."""
     import urllib.request
 
@@ -211,7 +211,9 @@ def start_server(env: dict, port: int, *, timeout: float = 20) -> subprocess.Pop
         except OSError:
             time.sleep(0.1)
     proc.kill()
-    raise RuntimeError("server did not start in time")
+    proc.wait(10)  # reaped here, so no stray process is left to warn in a later test
+    raise RuntimeError(f"server did not start in {timeout:.0f} s: "
+                       f"{Path(log_path).read_text()[-2000:]}")
 
 
 def server_env(database_url: str, **extra: str) -> dict:

@@ -69,7 +69,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self):
-        self.process = start_server(self.env, self.port, timeout=30)
+        self.process = start_server(self.env, self.port)
 
     def kill(self):
         """SIGKILL the worker and the master: no graceful anything."""

@@ -85,7 +85,7 @@ def meeting(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, check=True)
     data = json.loads(done.stdout.strip().splitlines()[-1])
     port = free_port()
-    process = start_server(env, port, timeout=30)
+    process = start_server(env, port)
     data.update(url=f"http://127.0.0.1:{port}", metrics_port=metrics_port,
                 log_path=process.log_path)
     yield data
