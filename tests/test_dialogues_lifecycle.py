@@ -64,8 +64,10 @@ def test_full_lifecycle_sets_times_and_audits_each_step(anna):
     assert dialogue.status == DialogueStatus.ARCHIVED
     assert dialogue.published_at and dialogue.started_at and dialogue.closed_at
     assert dialogue.archived_at
-    assert actions(dialogue)[-4:] == [
-        "dialogue.published", "dialogue.started", "dialogue.closed", "dialogue.archived"
+    # Closing is the meeting's close: the minutes' first draft is compiled with it.
+    assert actions(dialogue)[-5:] == [
+        "dialogue.published", "dialogue.started", "dialogue.closed", "minutes.compiled",
+        "dialogue.archived",
     ]
 
 

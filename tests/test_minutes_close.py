@@ -231,15 +231,86 @@ def test_only_a_live_meeting_can_be_closed(client, auth, meeting):
     assert _minutes(meeting.dialogue_id) is None
 
 
-def test_a_meeting_closed_elsewhere_gets_its_minutes_on_request(client, auth, meeting):
+def _close_by_form(client, meeting):
+    return client.post(f"/dialoger/{meeting.dialogue_id}/status", data={"to_status": "closed"})
+
+
+def _close_by_api(client, meeting):
+    from helpers_api import bearer, token_for
+
+    return client.post(f"/api/v1/dialogues/{meeting.dialogue_id}/transition",
+                       json={"status": "closed"}, headers=bearer(token_for(meeting.fac)))
+
+
+def _close_by_console(client, meeting):
+    return client.post(f"/dialoger/{meeting.dialogue_id}/stang")
+
+
+@pytest.mark.parametrize("door", [_close_by_form, _close_by_api, _close_by_console],
+                         ids=["status-form", "api", "console"])
+def test_every_door_closes_the_same_way(client, auth, meeting, door):
+    from facilitator.live.models import Meeting
+
+    auth.login("fac@ivo.se")
+    response = door(client, meeting)
+    assert response.status_code in (200, 302), response.get_data(as_text=True)
+    db.session.expire_all()
+    dialogue = db.session.get(Dialogue, meeting.dialogue_id)
+    assert dialogue.status == DialogueStatus.CLOSED and dialogue.closed_at is not None
+    # The item timer ended, the poll and intake closed.
+    assert not db.session.scalars(select(ItemTiming).where(ItemTiming.ended_at.is_(None))).all()
+    assert not db.session.scalars(select(Poll).where(Poll.closed_at.is_(None))).all()
+    assert db.session.get(Meeting, meeting.dialogue_id).intake_open is False
+    # The minutes' first draft is there, with the running item counted until the close.
+    minutes = _minutes(meeting.dialogue_id)
+    assert minutes is not None and minutes.status == MinutesStatus.DRAFT
+    actual = minutes.content["agenda"]["items"][1]["actual_seconds"]
+    assert 4 * 60 - 5 <= actual <= 4 * 60 + 5
+    page = client.get(f"/dialoger/{meeting.dialogue_id}/protokoll/v1")
+    assert page.status_code == 200 and TITLE in page.get_data(as_text=True)
+    assert client.get(f"/dialoger/{meeting.dialogue_id}/protokoll/v1.pdf").status_code == 200
+    # One close: the audit log says so once, whatever the door.
+    from facilitator.audit.models import AuditEntry
+
+    actions = list(db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.dialogue_id == meeting.dialogue_id)))
+    assert actions.count("dialogue.closed") == 1 and actions.count("minutes.compiled") == 1
+
+
+def test_the_room_hears_status_poll_and_intake_after_the_close(client, auth, meeting,
+                                                               socket_client):
+    auth.login("fac@ivo.se")
+    console = socket_client(auth={"dialogue": meeting.dialogue_id, "as": "facilitator"})
+    seq = console.emit("snapshot", {}, callback=True)["snapshot"]["seq"]
+    console.get_received()
+    _close_by_form(client, meeting)
+    changes = [m["args"][0] for m in console.get_received() if m["name"] == "change"]
+    assert [c["type"] for c in changes] == ["status", "poll", "intake"]
+    assert [c["seq"] for c in changes] == [seq + 1, seq + 2, seq + 3]
+    assert changes[2]["data"] == {"open": False}
+
+
+def test_the_plain_transition_refuses_closed_without_its_owner(app, meeting, monkeypatch):
+    from facilitator.dialogues import services as dialogues
+    from facilitator.errors import Conflict
+
+    monkeypatch.setattr(dialogues, "STEP_OWNERS", {})
+    with pytest.raises(Conflict):
+        dialogues.transition(meeting.fac, meeting.dialogue_id, DialogueStatus.CLOSED)
+    db.session.rollback()
+    assert db.session.get(Dialogue, meeting.dialogue_id).status == DialogueStatus.LIVE
+
+
+def test_a_closed_meetings_draft_is_compiled_again_on_request(client, auth, meeting):
     from facilitator.dialogues import services as dialogues
 
     dialogues.transition(meeting.fac, meeting.dialogue_id, DialogueStatus.CLOSED)
     auth.login("fac@ivo.se")
     base = f"/dialoger/{meeting.dialogue_id}/protokoll"
-    assert "Sammanställ protokollet" in client.get(base).get_data(as_text=True)
     assert client.post(f"{base}/sammanstall").status_code == 302
+    db.session.expire_all()
     minutes = _minutes(meeting.dialogue_id)
+    assert minutes.status == MinutesStatus.DRAFT and _minutes(meeting.dialogue_id, 2) is None
     # The item still running when it closed counts until the close.
     actual = minutes.content["agenda"]["items"][1]["actual_seconds"]
     assert 4 * 60 - 5 <= actual <= 4 * 60 + 5

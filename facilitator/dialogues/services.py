@@ -200,8 +200,19 @@ def _commit_content_change(dialogue: Dialogue) -> None:
     broadcast.change(dialogue.id, seq, "content", {})
 
 
+#: Lifecycle steps with side effects, each taken only by the feature that owns it (it
+#: registers here in its `init_app`): `status -> callable(actor, dialogue_id)`. `transition`
+#: hands such a step to its owner, so every door (the status form, the API, the console) takes
+#: the same path; without an owner the step is refused.
+STEP_OWNERS: dict = {}
+
+#: Steps that cannot be taken by the plain status change below.
+OWNED_STEPS = (DialogueStatus.CLOSED,)
+
+
 def transition(actor, dialogue_id, to_status) -> Dialogue:
-    """Move the dialogue to `to_status`, one step at a time; Conflict says why not."""
+    """Move the dialogue to `to_status`, one step at a time; Conflict says why not. A step
+    with side effects (closing the meeting) is taken by its owner (`STEP_OWNERS`)."""
     dialogue = managed_dialogue(actor, dialogue_id)
     try:
         to = DialogueStatus(to_status)
@@ -213,8 +224,26 @@ def transition(actor, dialogue_id, to_status) -> Dialogue:
     refusal = _refusal(dialogue, to)
     if refusal:
         raise Conflict(refusal)
+    if to in OWNED_STEPS:
+        owner = STEP_OWNERS.get(to)
+        if owner is None:
+            raise Conflict(_("Det steget går inte att ta här."))
+        owner(actor, dialogue.id)
+        return dialogue
+    seq = take_step(actor, dialogue, to)
+    db.session.commit()
+    # Phones, console and projector rebuild their view from a snapshot on a status change.
+    _announce_status(dialogue.id, seq, to)
+    return dialogue
+
+
+def take_step(actor, dialogue: Dialogue, to: DialogueStatus) -> int:
+    """Set the status, its time and the audit entry in the caller's transaction, for a step
+    already checked (by `transition`, or by the owner of a step with side effects). Returns
+    the sequence number the room's `status` change carries."""
+    from ..live import broadcast
+
     before = dialogue.status
-    now = utcnow()
     dialogue.status = to
     details = {"from": before.value, "to": to.value}
     if to == DialogueStatus.DRAFT:
@@ -222,19 +251,20 @@ def transition(actor, dialogue_id, to_status) -> Dialogue:
         action = "dialogue.unpublished"
     else:
         column, action = _REACHED[to]
-        setattr(dialogue, column, now)
+        setattr(dialogue, column, utcnow())
     if to == DialogueStatus.ARCHIVED:
         # Archiving frees the code for another dialogue.
         details["join_code"] = dialogue.join_code
         dialogue.join_code = None
-    from ..live import broadcast
-
     seq = broadcast.next_seq(dialogue.id)
     audit.record(action, dialogue=dialogue, user=actor, subject=dialogue, **details)
-    db.session.commit()
-    # Phones, console and projector rebuild their view from a snapshot on a status change.
-    broadcast.change(dialogue.id, seq, "status", {"status": to.value})
-    return dialogue
+    return seq
+
+
+def _announce_status(dialogue_id: int, seq: int, to: DialogueStatus) -> None:
+    from ..live import broadcast
+
+    broadcast.change(dialogue_id, seq, "status", {"status": to.value})
 
 
 def join_url(dialogue: Dialogue) -> str | None:

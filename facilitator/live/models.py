@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
@@ -39,6 +39,23 @@ class ItemTiming(db.Model):
     )
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column()
+
+
+def used_seconds(item_ids, until: datetime | None = None) -> dict[int, int]:
+    """Seconds each agenda item was the current one: the sum of its stretches, a stretch
+    still running counted until `until` (the close, for a closed dialogue's open stretch) or
+    now. The one figure the console, the phones, the projector and the minutes show."""
+    ids = list(item_ids)
+    used = dict.fromkeys(ids, 0)
+    if not ids:
+        return used
+    end_default = until or utcnow()
+    for timing in db.session.scalars(
+        select(ItemTiming).where(ItemTiming.agenda_item_id.in_(ids))
+    ):
+        end = timing.ended_at or end_default
+        used[timing.agenda_item_id] += max(0, int((end - timing.started_at).total_seconds()))
+    return used
 
 
 class Poll(db.Model):

@@ -33,7 +33,7 @@ from .actors import (
     require_participant,
 )
 from .forms import AgendaForm, IntakeForm, ModerateForm, PollForm, StanceForm, VoteForm
-from .models import ItemTiming, Meeting, Poll
+from .models import ItemTiming, Meeting, Poll, used_seconds
 
 MEETING_OPEN = (DialogueStatus.PUBLISHED, DialogueStatus.LIVE)
 
@@ -64,19 +64,6 @@ def stances_visible_to_room(dialogue_id: int, reflection_id: int) -> bool:
         .order_by(Poll.opened_at.desc(), Poll.id.desc())
     )
     return latest is not None and (latest.results_live or latest.closed_at is not None)
-
-
-def used_seconds(item_ids) -> dict[int, int]:
-    from ..core.clock import utcnow
-
-    now = utcnow()
-    used = dict.fromkeys(item_ids, 0)
-    for timing in db.session.scalars(
-        select(ItemTiming).where(ItemTiming.agenda_item_id.in_(list(item_ids)))
-    ):
-        end = timing.ended_at or now
-        used[timing.agenda_item_id] += int((end - timing.started_at).total_seconds())
-    return used
 
 
 def _names(dialogue_id: int, participant_ids=None) -> dict[int, str]:

@@ -1,5 +1,9 @@
-"""Closing a dialogue: the meeting's timer and poll end, the dialogue is closed and the
-minutes' first draft is compiled; then the room is told."""
+"""Closing a dialogue: the meeting's timer, poll and intake end, the dialogue is closed and the
+minutes' first draft is compiled, in one transaction; then the room is told.
+
+`close_dialogue` is the only way to `closed`: it is registered as the owner of that step
+(`dialogues.services.STEP_OWNERS`), so the dialogue page's status form and the API's transition
+come here too, beside the console's button."""
 
 from datetime import datetime
 
@@ -14,13 +18,13 @@ from ..dialogues.models import AgendaItem, Dialogue, DialogueStatus
 from ..errors import Conflict
 from ..extensions import db
 from ..live.models import ItemTiming, Meeting, Poll
-from .compiling import used_seconds
 from .models import Minutes
 from .versions import compile_draft
 
 
-def _end_meeting(dialogue: Dialogue, now: datetime) -> Poll | None:
-    """End the running agenda item's time and the open poll (in the caller's transaction)."""
+def _end_meeting(dialogue: Dialogue, now: datetime) -> tuple[Poll | None, bool]:
+    """End the running agenda item's time, the open poll and question intake (in the caller's
+    transaction). Returns the poll that was open and whether intake was open."""
     for timing in db.session.scalars(select(ItemTiming).join(AgendaItem).where(
             AgendaItem.dialogue_id == dialogue.id, ItemTiming.ended_at.is_(None))):
         timing.ended_at = now
@@ -28,44 +32,53 @@ def _end_meeting(dialogue: Dialogue, now: datetime) -> Poll | None:
                                                 Poll.closed_at.is_(None)))
     if poll is not None:
         poll.closed_at = now
-    return poll
+    meeting = db.session.get(Meeting, dialogue.id)
+    if meeting is None:
+        meeting = Meeting(dialogue_id=dialogue.id)
+        db.session.add(meeting)
+    intake_was_open = meeting.intake_open is not False
+    meeting.intake_open = False
+    return poll, intake_was_open
 
 
 def close_dialogue(actor, dialogue_id) -> Minutes:
-    """Stäng mötet: the dialogue goes from live to closed, the running agenda item's time and
-    the open poll end, and the minutes' first draft is compiled. Returns that draft."""
+    """Stäng mötet: the dialogue goes from live to closed, the running agenda item's time, the
+    open poll and question intake end, and the minutes' first draft is compiled — all stored
+    together. Returns that draft."""
+    from ..live import broadcast
+
     dialogue = managed_dialogue(actor, dialogue_id)
     if dialogue.status != DialogueStatus.LIVE:
         raise Conflict(_("Bara ett pågående möte kan stängas. Starta mötet först, eller öppna "
                          "protokollet om mötet redan är stängt."))
-    poll = _end_meeting(dialogue, utcnow())
-    dialogue = dialogues.transition(actor, dialogue.id, DialogueStatus.CLOSED)  # commits
-    closed_seq = dialogue.seq
-    poll_seq = None
-    if poll is not None:
-        from ..live import broadcast
-
-        poll_seq = broadcast.next_seq(dialogue.id)
+    now = utcnow()
+    poll, intake_was_open = _end_meeting(dialogue, now)
+    closed_seq = dialogues.take_step(actor, dialogue, DialogueStatus.CLOSED)
+    poll_seq = broadcast.next_seq(dialogue.id) if poll is not None else None
+    intake_seq = broadcast.next_seq(dialogue.id) if intake_was_open else None
+    db.session.flush()
     minutes = compile_draft(actor, dialogue)
     audit.record("minutes.compiled", dialogue=dialogue, user=actor, subject=minutes,
                  version=minutes.version)
     db.session.commit()
-    _announce_closed(dialogue, closed_seq, poll, poll_seq)
+    _announce_closed(dialogue, closed_seq, poll, poll_seq, intake_seq)
     return minutes
 
 
-def _announce_closed(dialogue: Dialogue, seq: int, poll: Poll | None, poll_seq) -> None:
-    """Tell the room the meeting is over (after the commit; the database is the truth)."""
+def _announce_closed(dialogue: Dialogue, seq: int, poll: Poll | None, poll_seq,
+                     intake_seq) -> None:
+    """Tell the room the meeting is over (after the commit; the database is the truth): the
+    status, then the closed poll and intake, each with its own sequence number."""
     from ..live import broadcast
 
-    meeting = db.session.get(Meeting, dialogue.id)
-    used = used_seconds(dialogue)
-    broadcast.change(dialogue.id, seq, "agenda", {
-        "status": str(dialogue.status),
-        "current_item_id": meeting.current_agenda_item_id if meeting else None,
-        "item_started_at": None,
-        "used": {str(k): v for k, v in used.items()},
-    })
+    broadcast.change(dialogue.id, seq, "status", {"status": DialogueStatus.CLOSED.value})
     if poll is not None and poll_seq is not None:
         broadcast.change(dialogue.id, poll_seq, "poll",
                          {"poll": None, "closed": poll.reflection_id})
+    if intake_seq is not None:
+        broadcast.change(dialogue.id, intake_seq, "intake", {"open": False})
+
+
+def register() -> None:
+    """Make closing the owner of the `closed` step: every door to it comes here."""
+    dialogues.STEP_OWNERS[DialogueStatus.CLOSED] = close_dialogue

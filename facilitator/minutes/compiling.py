@@ -18,7 +18,7 @@ from ..core.clock import utcnow
 from ..dialogues.models import Dialogue
 from ..extensions import db
 from ..followups.models import Agreement, FollowUpItem, FollowUpStatus
-from ..live.models import ItemTiming
+from ..live.models import used_seconds
 from ..participants.models import Participant, Role
 
 #: Bumped when the shape of `content` changes, so old versions can still be read.
@@ -59,20 +59,6 @@ def _empty_counts() -> dict[str, int]:
 
 
 # --- compiling -------------------------------------------------------------------------
-
-
-def used_seconds(dialogue: Dialogue) -> dict[int, int]:
-    """Time each agenda item was the current one; a stretch still open ends at the close."""
-    end_default = dialogue.closed_at or utcnow()
-    used = {item.id: 0 for item in dialogue.agenda_items}
-    if not used:
-        return used
-    for timing in db.session.scalars(
-        select(ItemTiming).where(ItemTiming.agenda_item_id.in_(list(used)))
-    ):
-        end = timing.ended_at or end_default
-        used[timing.agenda_item_id] += max(0, int((end - timing.started_at).total_seconds()))
-    return used
 
 
 def _participants(dialogue: Dialogue) -> dict[int, Participant]:
@@ -162,7 +148,7 @@ def _votes(ids: list[int]) -> dict[int, int]:
 def compile_minutes(dialogue: Dialogue) -> dict:
     """Everything the minutes say, as plain JSON-able data fixed at this moment."""
     participants = _participants(dialogue)
-    used = used_seconds(dialogue)
+    used = used_seconds((item.id for item in dialogue.agenda_items), until=dialogue.closed_at)
     reflections = {r.id: r for r in dialogue.reflections}
     items = {i.id: i for i in dialogue.agenda_items}
 
