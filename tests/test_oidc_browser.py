@@ -1,16 +1,21 @@
 """Signing in through a real OpenID Connect provider process, in Chromium.
 
-The provider is oidc-provider-mock on loopback (deploy/oidc_provider.py); the app is gunicorn
-as in production. Every refusal ends on a Swedish page and leaves no login session.
+The provider is oidc-provider-mock on loopback (deploy/oidc_provider.py, with PKCE required);
+the app is gunicorn as in production, reaching the provider through a proxy that passes its
+calls on unchanged unless a test asks it to forge an ID token. Every refusal ends on a
+Swedish page and leaves no login session.
 """
 
 import re
+import secrets
 import sqlite3
 import subprocess
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+import requests
 from conftest import BIN, ROOT, assert_accessible, free_port, server_env, start_server
+from helpers_oidc import ForgingProxy
 
 from deploy.oidc_provider import Provider
 
@@ -22,13 +27,14 @@ GROUP, ADMINS, BOARDS = "aterforing-samordnare", "aterforing-admin", "aterforing
 class World:
     def __init__(self, tmp, *, token_max_age=3600, **extra):
         self.provider = Provider(free_port(), token_max_age=token_max_age).wait()
+        self.proxy = ForgingProxy()
         self.db_path = tmp / "oidc.sqlite3"
         env = server_env(
             f"sqlite:///{self.db_path}", OIDC_ISSUER=self.provider.url,
             OIDC_CLIENT_ID="aterforing", OIDC_CLIENT_SECRET="klienthemlighet",
             OIDC_ALLOWED_GROUP=GROUP, OIDC_ADMIN_GROUP=ADMINS, OIDC_BOARD_GROUP=BOARDS,
             OIDC_BOARD_CLAIM="organization", OIDC_ORGANIZATION="IVO", LOG_FORMAT="json",
-            METRICS_TOKEN="oidc-metrics", **extra)
+            METRICS_TOKEN="oidc-metrics", HTTP_PROXY=self.proxy.url, **extra)
         subprocess.run([str(BIN / "flask"), "db", "upgrade"], env=env, cwd=ROOT, check=True,
                        capture_output=True)
         port = free_port()
@@ -56,6 +62,7 @@ class World:
     def stop(self):
         self.server.terminate()
         self.server.wait(5)
+        self.proxy.stop()
         self.provider.stop()
 
 
@@ -133,6 +140,53 @@ def test_sign_in_reaches_the_dialogue_list_and_logout_ends_both_sessions(world, 
     assert "Du är utloggad." in tab.content()
 
 
+def test_pkce_the_provider_is_sent_an_s256_challenge_and_a_code_needs_its_verifier(world, tab):
+    """The provider requires PKCE; a code caught on its way back is useless without the
+    verifier that only the app's session holds."""
+    world.provider.set_user(*person("pia", "pia@ivo.se", name="Pia"))
+    held = {}
+
+    def hold(route):
+        """Let the provider issue its code, but keep the browser from bringing it back."""
+        if route.request.method != "POST":
+            return route.continue_()
+        held["authorize"] = route.request.url
+        held["back"] = route.fetch(max_redirects=0).headers["location"]
+        route.fulfill(status=200, content_type="text/plain", body="stannad")
+
+    tab.route(f"{world.provider.url}/oauth2/authorize*", hold)
+    sign_in(tab, world, "pia")
+    asked = parse_qs(urlsplit(held["authorize"]).query)
+    assert asked["code_challenge_method"] == ["S256"]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", asked["code_challenge"][0])  # SHA-256, base64url
+    code = parse_qs(urlsplit(held["back"]).query)["code"][0]
+
+    token_url = f"{world.provider.url}/oauth2/token"
+    exchange = {"grant_type": "authorization_code", "code": code,
+                "redirect_uri": asked["redirect_uri"][0]}
+    client = ("aterforing", "klienthemlighet")
+    without = requests.post(token_url, data=exchange, auth=client, timeout=5)
+    assert without.status_code == 400 and without.json()["error"] == "invalid_request"
+    assert "code_verifier" in without.json()["error_description"]
+    wrong = requests.post(token_url, data={**exchange, "code_verifier": secrets.token_urlsafe(48)},
+                          auth=client, timeout=5)
+    assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
+    # The provider refuses an authorization request without PKCE, so the sign-ins that pass
+    # in these tests had their challenge checked against the app's verifier.
+    plain = {k: v[0] for k, v in asked.items() if not k.startswith("code_challenge")}
+    refused = requests.get(f"{world.provider.url}/oauth2/authorize", params=plain, timeout=5,
+                           allow_redirects=False)
+    assert "error=invalid_request" in refused.headers["location"]
+    assert world.open_logins("pia@ivo.se") == 0
+
+    # The same code brought back by the browser: the app's own verifier redeems it.
+    tab.unroute(f"{world.provider.url}/oauth2/authorize*")
+    tab.goto(held["back"])
+    tab.wait_for_url(f"{world.url}/")
+    assert tab.get_by_role("heading", level=1).inner_text() == "Välkommen, Pia"
+    assert world.open_logins("pia@ivo.se") == 1
+
+
 def test_an_admin_and_a_board_by_claim(world, tab, browser):
     world.provider.set_user(*person("sara", "sara@ivo.se", groups=(ADMINS,), name="Sara"))
     sign_in(tab, world, "sara")
@@ -152,7 +206,30 @@ def test_an_admin_and_a_board_by_claim(world, tab, browser):
         page = other.new_page()
         sign_in(page, world, "ulla")
         assert page.url == f"{world.url}/namnd", page.url  # the board's own follow-up
-        assert world.account("ulla@gnesta.se")[2] is not None  # mapped to the board
+        gnesta = world.account("ulla@gnesta.se")[2]
+        assert gnesta is not None  # mapped to the board
+    finally:
+        other.close()
+
+    # No claim names Olle's board: the admin maps his account to it, and his first
+    # sign-in links the account and keeps the board.
+    world.provider.set_user(*person("olle", "olle@gnesta.se", groups=(BOARDS,), name="Olle"))
+    tab.goto(f"{world.url}/konton")
+    tab.get_by_label("Namn", exact=True).fill("Olle Olsson")
+    tab.get_by_label("E-postadress").fill("olle@gnesta.se")
+    tab.get_by_label("Nämnd (bara för en nämnds konto)").select_option(
+        label="Socialnämnden i Gnesta kommun")
+    tab.get_by_role("button", name="Skapa konto").click()
+    tab.wait_for_load_state()
+    assert world.account("olle@gnesta.se")[2] == gnesta
+    other = browser.new_context(locale="sv-SE")
+    other.route("https://**", lambda route: route.abort())
+    try:
+        page = other.new_page()
+        sign_in(page, world, "olle")
+        assert page.url == f"{world.url}/namnd", page.url
+        name, is_admin, org, subject, _hash = world.account("olle@gnesta.se")
+        assert (name, is_admin, org, subject) == ("Olle", 0, gnesta, "olle")
     finally:
         other.close()
 
@@ -176,6 +253,28 @@ def test_wrong_state_is_refused(world, tab):
     sign_in(tab, world, "bo")
     assert_refused(tab, world, "bo@ivo.se", "Börja om från inloggningssidan")
     assert world.account("bo@ivo.se") is None
+
+
+@pytest.mark.parametrize("forgery", ["signature", "issuer", "audience"])
+def test_a_forged_id_token_is_refused(world, tab, forgery):
+    """A token altered after the provider signed it (here: to make its bearer an admin), and
+    tokens the provider signed for another issuer or another client."""
+    sub = f"forged-{forgery}"
+    email = f"{sub}@ivo.se"
+    more = {"issuer": {"iss": "https://inloggning.example.se"},
+            # Issued to another service, naming Återföring only as the authorized party.
+            "audience": {"aud": "en-annan-tjanst", "azp": "aterforing"}}.get(forgery, {})
+    world.provider.set_user(*person(sub, email, name="Fredrik", **more))
+    if forgery == "signature":
+        world.proxy.alter = lambda claims: {**claims, "groups": [GROUP, ADMINS]}
+    calls = world.proxy.token_calls
+    sign_in(tab, world, sub)
+    assert world.proxy.token_calls == calls + 1 and world.proxy.alter is None
+    assert_refused(tab, world, email, "intyg om vem du är kunde inte godtas")
+    assert world.account(email) is None
+    refusal = [e for e in world.log_lines() if e["event"] == "account.sign_in"][-1]
+    assert refusal["outcome"] == {"signature": "id_token_BadSignatureError"}.get(
+        forgery, "id_token_InvalidClaimError"), refusal
 
 
 def test_a_replayed_code_is_refused(world, tab, browser):

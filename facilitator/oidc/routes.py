@@ -25,6 +25,18 @@ def _refused(message: str, status: int = 403, reason: str | None = None):
     return render_template("accounts/signin_refused.html", message=message), status
 
 
+def _id_token_checks(provider) -> dict:
+    """The ID token must name the provider as its issuer and this app among its audience.
+
+    Authlib checks `aud` only when told to: without this, a token the provider issued to
+    another service, naming this app only as `azp`, would be let in.
+    """
+    return {
+        "iss": {"essential": True, "values": [provider.load_server_metadata().get("issuer")]},
+        "aud": {"essential": True, "values": [current_app.config["OIDC_CLIENT_ID"]]},
+    }
+
+
 @bp.get("/logga-in/idp")
 def start():
     provider = client()
@@ -49,7 +61,8 @@ def callback():
         raise NotFound(_("Inloggning via organisationens inloggningstjänst är inte påslagen."))
     try:
         token = provider.authorize_access_token(
-            leeway=current_app.config["OIDC_CLOCK_SKEW_SECONDS"])
+            leeway=current_app.config["OIDC_CLOCK_SKEW_SECONDS"],
+            claims_options=_id_token_checks(provider))
     except MismatchingStateError:
         return _refused(_("Inloggningen kunde inte kopplas till den här webbläsaren, eller så "
                           "har den redan använts. Börja om från inloggningssidan."), 400, "state")
