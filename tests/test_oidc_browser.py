@@ -255,15 +255,16 @@ def test_wrong_state_is_refused(world, tab):
     assert world.account("bo@ivo.se") is None
 
 
-@pytest.mark.parametrize("forgery", ["signature", "issuer", "audience"])
+@pytest.mark.parametrize("forgery", ["signature", "issuer", "audience", "nonce"])
 def test_a_forged_id_token_is_refused(world, tab, forgery):
     """A token altered after the provider signed it (here: to make its bearer an admin), and
-    tokens the provider signed for another issuer or another client."""
+    tokens the provider signed for another issuer, another client or another sign-in."""
     sub = f"forged-{forgery}"
     email = f"{sub}@ivo.se"
     more = {"issuer": {"iss": "https://inloggning.example.se"},
             # Issued to another service, naming Återföring only as the authorized party.
-            "audience": {"aud": "en-annan-tjanst", "azp": "aterforing"}}.get(forgery, {})
+            "audience": {"aud": "en-annan-tjanst", "azp": "aterforing"},
+            "nonce": {"nonce": "en-annan-inloggnings-nonce"}}.get(forgery, {})
     world.provider.set_user(*person(sub, email, name="Fredrik", **more))
     if forgery == "signature":
         world.proxy.alter = lambda claims: {**claims, "groups": [GROUP, ADMINS]}

@@ -6,6 +6,7 @@ metrics are scraped before, during and after, and the server's log is read line 
 
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -47,6 +48,11 @@ with app.app_context():
     dialogue.reflections = [Reflection(kind="deficiency", title="Förhandsbedömningar dröjer")]
     db.session.add_all([org, dialogue])
     db.session.commit()
+    from facilitator.core.tokens import hash_token
+    from facilitator.live.services import meeting_for
+
+    meeting_for(dialogue.id).projector_token_hash = hash_token("projektorlank-for-testet")
+    db.session.commit()
     phones = []
     for n in range(int(sys.argv[1])):
         role = ["socialsekreterare", "arbetsledare", "chef", "politiker"][n % 4]
@@ -54,7 +60,7 @@ with app.app_context():
         phones.append([p.id, token])
     db.session.commit()
     print(json.dumps({"dialogue": dialogue.id, "cookie": participants.cookie_name(dialogue),
-                      "phones": phones}))
+                      "phones": phones, "projector": "projektorlank-for-testet"}))
 """
 
 
@@ -84,10 +90,13 @@ def meeting(tmp_path):
                           env={**env, "SOCKETIO_ASYNC_MODE": "threading", "LOG_FORMAT": ""},
                           cwd=ROOT, capture_output=True, text=True, check=True)
     data = json.loads(done.stdout.strip().splitlines()[-1])
+    with sqlite3.connect(db_path) as conn:  # what the server logs is what comes after these
+        data["audited_before"] = conn.execute(
+            "SELECT coalesce(max(id), 0) FROM audit_entries").fetchone()[0]
     port = free_port()
     process = start_server(env, port)
     data.update(url=f"http://127.0.0.1:{port}", metrics_port=metrics_port,
-                log_path=process.log_path)
+                log_path=process.log_path, db_path=db_path)
     yield data
     process.terminate()
     process.wait(10)
@@ -119,6 +128,10 @@ def test_metrics_and_the_json_log_follow_a_meeting_of_twenty_phones(meeting):
     console.connect(url, headers={"Cookie": _facilitator_cookie(url)},
                     auth={"dialogue": meeting["dialogue"], "as": "facilitator"},
                     transports=["websocket"], wait_timeout=10)
+    projector = socketio_client.Client(reconnection=False)
+    projector.connect(url, auth={"dialogue": meeting["dialogue"], "as": "projector",
+                                 "token": meeting["projector"]},
+                      transports=["websocket"], wait_timeout=10)
     phones = []
     for _pid, token in meeting["phones"]:
         phone = socketio_client.Client(reconnection=False)
@@ -129,6 +142,8 @@ def test_metrics_and_the_json_log_follow_a_meeting_of_twenty_phones(meeting):
     connected = scrape(f"http://127.0.0.1:{meeting['metrics_port']}/")  # the separate port
     assert value(connected, "aterforing_sockets_connected", kind="phone") == PHONES
     assert value(connected, "aterforing_sockets_connected", kind="console") == 1
+    assert value(connected, "aterforing_sockets_connected", kind="projector") == 1
+    assert value(connected, "aterforing_meetings_with_sockets") == 1
 
     secrets = [f"HEMLIGFRAGA{n}{uuid.uuid4().hex[:6]}" for n in range(PHONES)]
     items, lock = [], threading.Lock()
@@ -196,6 +211,7 @@ def test_metrics_and_the_json_log_follow_a_meeting_of_twenty_phones(meeting):
     for phone in phones:
         phone.disconnect()
     console.disconnect()
+    projector.disconnect()
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         gone = scrape(metrics_url, **auth)
@@ -204,6 +220,7 @@ def test_metrics_and_the_json_log_follow_a_meeting_of_twenty_phones(meeting):
         time.sleep(0.2)
     assert value(gone, "aterforing_sockets_connected", kind="phone") == 0
     assert value(gone, "aterforing_sockets_connected", kind="console") == 0
+    assert value(gone, "aterforing_sockets_connected", kind="projector") == 0
 
     # The log: every line of ours is JSON with its ids, one per action, no personal text.
     time.sleep(0.5)
@@ -225,7 +242,15 @@ def test_metrics_and_the_json_log_follow_a_meeting_of_twenty_phones(meeting):
         assert e["dialogue_id"] == meeting["dialogue"] and e["outcome"] == "ok"
         assert e["actor_kind"] == "participant" and e["actor_id"] in phone_ids
         assert e["duration_ms"] >= 0 and e["level"] == "info" and e["timestamp"]
+    # Every line from a request or an event carries its id.
+    assert all(e.get("request_id") or e.get("event_id") for e in lines
+               if e.get("event") in ("http.request", "socket.event", "audit")), lines[:3]
     audits = [e for e in lines if e.get("event") == "audit"]
+    # Each action the audit log stored has its one line, with the same ids.
+    with sqlite3.connect(meeting["db_path"]) as conn:
+        stored = conn.execute("SELECT action, subject_id FROM audit_entries WHERE id > ?",
+                              (meeting["audited_before"],)).fetchall()
+    assert sorted((e["action"], e["subject_id"]) for e in audits) == sorted(stored)
     approvals = [e for e in audits if e["action"] == "contribution.approve"]
     assert sorted(e["subject_id"] for e in approvals) == sorted(approved)  # one line each
     for e in approvals:

@@ -74,3 +74,37 @@ def test_a_request_id_from_the_proxy_is_kept_only_when_it_is_safe(client, given,
     assert (answer.headers["X-Request-ID"] == given) is kept
     assert len(answer.headers["X-Request-ID"]) >= 8
 
+
+
+
+ONE_REQUEST_EACH = r"""
+import sys
+from facilitator import create_app
+
+for name in ("development", "production"):
+    create_app(name).test_client().get("/healthz", headers={"X-Request-ID": "begaran-0123456789"})
+    print("--", file=sys.stderr)
+"""
+
+
+def test_readable_lines_in_development_and_json_in_production(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from conftest import ROOT, server_env
+
+    env = server_env(f"sqlite:///{tmp_path / 'logs.sqlite3'}")
+    env.pop("LOG_FORMAT", None)  # each environment's own default
+    done = subprocess.run([sys.executable, "-c", ONE_REQUEST_EACH], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, check=True)
+    development, production = (
+        next(line for line in part.splitlines() if "http.request" in line)
+        for part in done.stderr.split("\n--\n")[:2])
+    assert not development.lstrip().startswith("{")  # a line a person reads, not JSON
+    assert "[info     ] http.request" in development
+    assert "request_id=begaran-0123456789" in development and "route=/healthz" in development
+    entry = json.loads(production)
+    assert (entry["event"], entry["request_id"], entry["route"], entry["status"]) == (
+        "http.request", "begaran-0123456789", "/healthz", 200)
+    assert entry["level"] == "info" and entry["duration_ms"] >= 0
