@@ -52,6 +52,12 @@ class Config:
         "0", "false", "no")
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: When the rate-limit storage (Redis) does not answer, each process counts in its own
+    #: memory until it answers again: logins, joins and socket events go on (docs/deploy.md).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    #: Seconds the app waits for Redis (connect and each command) before it counts Redis as
+    #: unreachable; Redis answers a healthy command in well under a millisecond.
+    REDIS_TIMEOUT_SECONDS = float(_env("REDIS_TIMEOUT_SECONDS", "0.5"))
     #: Failed logins allowed per account and client address together.
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute;20 per hour")
     #: Failed logins allowed per client address, whatever the account (an office behind one

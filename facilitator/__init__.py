@@ -32,6 +32,11 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    from .core import redisclient
+
+    # Short timeouts on the rate-limit storage, so Flask-Limiter meets an unreachable Redis
+    # quickly and falls back to memory (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED).
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", redisclient.client_options(app.config))
     limiter.init_app(app)
     login_manager.init_app(app)
     mail.init_app(app)
@@ -87,12 +92,20 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     # the first init_app are kept by the extension and given to every app's server (tests
     # build many apps); registered after it, only the first app would have them.
     socketio.server_options.pop("client_manager", None)  # an earlier app's queue must not stick
+    queue = app.config["SOCKETIO_MESSAGE_QUEUE"]
+    if queue and queue.startswith(("redis://", "rediss://")):
+        from .live.queue import RedisQueue
+
+        # Redis joins the processes but never holds up an event (live/queue.py).
+        options = {"client_manager": RedisQueue(queue, app.config["SOCKETIO_CHANNEL"],
+                                                app.config)}
+    else:
+        options = {"message_queue": queue, "channel": app.config["SOCKETIO_CHANNEL"]}
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
-        channel=app.config["SOCKETIO_CHANNEL"],
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
+        **options,
     )
     from .live import compression
 

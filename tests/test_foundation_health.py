@@ -39,13 +39,33 @@ def test_healthz_reports_redis_ok(redis_url):
     assert response.json == {"database": "ok", "redis": "ok", "status": "ok"}
 
 
-def test_healthz_reports_a_dead_redis_with_503():
-    response = queue_app(f"redis://127.0.0.1:{free_port()}/0").test_client().get("/healthz")
-    assert response.status_code == 503
-    body = response.json
-    assert body["database"] == "ok"
-    assert body["redis"] == "unreachable"
-    assert body["status"] == "unavailable"
+def test_healthz_reports_a_dead_redis_as_degraded_and_keeps_serving():
+    # Redis only joins processes and shares rate-limit counters: without it the process
+    # still takes writes, so a load balancer must not take it out (200, not 503).
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    app = create_app("testing", {"SOCKETIO_MESSAGE_QUEUE": dead, "RATELIMIT_STORAGE_URI": dead})
+    with app.app_context():
+        db.create_all()
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"database": "ok", "redis": "unreachable",
+                             "redis_error": "ConnectionError",
+                             "rate_limit_storage": "unreachable",
+                             "rate_limit_storage_error": "ConnectionError",
+                             "status": "degraded"}
+    assert "127.0.0.1" not in response.text  # no connection details leak
+
+
+def test_healthz_reports_the_rate_limit_storage_on_its_own(redis_url):
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    app = create_app("testing", {"SOCKETIO_MESSAGE_QUEUE": redis_url,
+                                 "RATELIMIT_STORAGE_URI": dead})
+    with app.app_context():
+        db.create_all()
+    body = app.test_client().get("/healthz").json
+    assert body["redis"] == "ok"
+    assert body["rate_limit_storage"] == "unreachable"
+    assert body["status"] == "degraded"
 
 
 def test_an_app_built_after_a_queue_app_has_no_queue(redis_url):

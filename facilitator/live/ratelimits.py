@@ -1,13 +1,22 @@
-"""Per participant and kind of event limits, with the `limits` library."""
+"""Per participant and kind of event limits, with the `limits` library.
+
+With `RATELIMIT_STORAGE_URI` pointing at Redis the counters are shared by every process; when
+Redis does not answer, each process counts in its own memory until Redis answers again (looked
+at every PROBE_EVERY seconds), so a Redis outage never stops a submission or a vote. The log
+says so once when Redis goes and once when it is back.
+"""
 
 import time
 
 from flask import current_app
 from flask_babel import gettext as _
 from limits import parse
+from limits.errors import StorageError
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from ..core import redisclient
+from ..core.logs import log
 from ..errors import RateLimited
 
 # What a participant may do, per kind of event.
@@ -18,10 +27,10 @@ LIMITS = {
     "snapshot": "30/minute",
 }
 
-_limiters: dict[str, MovingWindowRateLimiter] = {}
-
 #: Seconds between sweeps of expired counters in the in-process storage.
 SWEEP_EVERY = 60.0
+#: Seconds between looks at whether an unreachable shared storage answers again.
+PROBE_EVERY = 2.0
 
 
 class _MeetingMemoryStorage(MemoryStorage):
@@ -48,25 +57,78 @@ class _MeetingMemoryStorage(MemoryStorage):
         return acquired
 
 
-def _limiter() -> MovingWindowRateLimiter:
+class _Counters:
+    """The limiter of one storage URI, with this process's memory behind a shared storage."""
+
+    def __init__(self, uri: str, options: dict):
+        self.uri = uri
+        self.memory = MovingWindowRateLimiter(_MeetingMemoryStorage())
+        self.shared = None if uri == "memory://" else MovingWindowRateLimiter(
+            storage_from_string(uri, wrap_exceptions=True, **options))
+        #: monotonic time the shared storage stopped answering; None while it answers.
+        self.down_since: float | None = None
+        self.next_probe = 0.0
+
+    @property
+    def using_memory(self) -> bool:
+        return self.shared is None or self.down_since is not None
+
+    def hit(self, item, *identifiers: str) -> bool:
+        if self.shared is not None and self.down_since is not None:
+            self._probe()
+        if self.using_memory:
+            return self.memory.hit(item, *identifiers)
+        try:
+            return self.shared.hit(item, *identifiers)
+        except StorageError as exc:
+            self._went_down(exc.storage_error)
+            return self.memory.hit(item, *identifiers)
+
+    def _went_down(self, error: Exception) -> None:
+        now = time.monotonic()
+        if self.down_since is None:  # once per outage, however many events meet it
+            self.down_since = now
+            log.warning("ratelimit.storage_unreachable", storage="redis",
+                        error=type(error).__name__, fallback="memory")
+        self.next_probe = now + PROBE_EVERY
+
+    def _probe(self) -> None:
+        now = time.monotonic()
+        if now < self.next_probe:
+            return
+        self.next_probe = now + PROBE_EVERY  # before the ping: other events do not probe too
+        if self.shared.storage.check():
+            log.info("ratelimit.storage_recovered", storage="redis",
+                     down_seconds=round(now - self.down_since, 1))
+            self.down_since = None
+
+    def reset(self) -> None:
+        self.memory.storage.reset()
+        if self.shared is not None and not self.using_memory:
+            self.shared.storage.reset()
+
+
+_counters: dict[str, _Counters] = {}
+
+
+def _current() -> _Counters:
     uri = current_app.config["RATELIMIT_STORAGE_URI"]
-    if uri not in _limiters:
-        storage = _MeetingMemoryStorage() if uri == "memory://" else storage_from_string(uri)
-        _limiters[uri] = MovingWindowRateLimiter(storage)
-    return _limiters[uri]
+    if uri not in _counters:
+        _counters[uri] = _Counters(uri, redisclient.client_options(current_app.config))
+    return _counters[uri]
 
 
 def reset() -> None:
     """Forget every counter (tests)."""
-    for limiter in _limiters.values():
-        limiter.storage.reset()
+    for counters in _counters.values():
+        counters.reset()
 
 
 def check(kind: str, who: str) -> None:
     """Count one `kind` event for `who`; RateLimited with a Swedish message when over."""
     configured = current_app.config.get("LIVE_RATE_LIMITS", {}).get(kind, LIMITS[kind])
     item = parse(configured)
-    if not _limiter().hit(item, "live", kind, who):
+    if not _current().hit(item, "live", kind, who):
         messages = {
             "submit": _("Du har skickat många inlägg på kort tid. Vänta en minut och försök igen."),
             "vote": _("Du har röstat väldigt många gånger på kort tid. Vänta en stund."),
