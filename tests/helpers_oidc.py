@@ -28,6 +28,7 @@ def _unb64(text: str) -> bytes:
 class ForgingProxy:
     def __init__(self):
         self.alter = None  # claims -> claims, applied to the next ID token only
+        self.unsigned = False  # with `alter`: also "alg": "none" and no signature
         self.token_calls = 0
         owner = self
 
@@ -56,8 +57,9 @@ class ForgingProxy:
                 if self.path.endswith("/oauth2/token") and status == 200:
                     owner.token_calls += 1
                     alter, owner.alter = owner.alter, None
+                    unsigned, owner.unsigned = owner.unsigned, False
                     if alter is not None:
-                        data = _forged(data, alter)
+                        data = _forged(data, alter, unsigned)
                 self.send_response(status)
                 for key, value in reply.items():
                     if key.lower() not in _HOP_BY_HOP:
@@ -75,10 +77,14 @@ class ForgingProxy:
         self.server.server_close()
 
 
-def _forged(answer: bytes, alter) -> bytes:
-    """The token answer with the ID token's claims changed and its signature left as it was."""
+def _forged(answer: bytes, alter, unsigned: bool) -> bytes:
+    """The token answer with the ID token's claims changed and its signature left as it was
+    (or, unsigned, dropped and the header saying there is none)."""
     token = json.loads(answer)
     header, payload, signature = token["id_token"].split(".")
     claims = alter(json.loads(_unb64(payload)))
+    if unsigned:
+        header = _b64(json.dumps({**json.loads(_unb64(header)), "alg": "none"}).encode())
+        signature = ""
     token["id_token"] = ".".join([header, _b64(json.dumps(claims).encode()), signature])
     return json.dumps(token).encode()

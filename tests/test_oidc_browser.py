@@ -255,10 +255,11 @@ def test_wrong_state_is_refused(world, tab):
     assert world.account("bo@ivo.se") is None
 
 
-@pytest.mark.parametrize("forgery", ["signature", "issuer", "audience", "nonce"])
+@pytest.mark.parametrize("forgery", ["signature", "unsigned", "issuer", "audience", "nonce"])
 def test_a_forged_id_token_is_refused(world, tab, forgery):
-    """A token altered after the provider signed it (here: to make its bearer an admin), and
-    tokens the provider signed for another issuer, another client or another sign-in."""
+    """A token altered after the provider signed it (here: to make its bearer an admin), the
+    same unsigned ("alg": "none"), and tokens the provider signed for another issuer, another
+    client or another sign-in (nonce)."""
     sub = f"forged-{forgery}"
     email = f"{sub}@ivo.se"
     more = {"issuer": {"iss": "https://inloggning.example.se"},
@@ -266,16 +267,19 @@ def test_a_forged_id_token_is_refused(world, tab, forgery):
             "audience": {"aud": "en-annan-tjanst", "azp": "aterforing"},
             "nonce": {"nonce": "en-annan-inloggnings-nonce"}}.get(forgery, {})
     world.provider.set_user(*person(sub, email, name="Fredrik", **more))
-    if forgery == "signature":
+    if forgery in ("signature", "unsigned"):
         world.proxy.alter = lambda claims: {**claims, "groups": [GROUP, ADMINS]}
+        world.proxy.unsigned = forgery == "unsigned"
     calls = world.proxy.token_calls
     sign_in(tab, world, sub)
     assert world.proxy.token_calls == calls + 1 and world.proxy.alter is None
     assert_refused(tab, world, email, "intyg om vem du är kunde inte godtas")
     assert world.account(email) is None
     refusal = [e for e in world.log_lines() if e["event"] == "account.sign_in"][-1]
-    assert refusal["outcome"] == {"signature": "id_token_BadSignatureError"}.get(
-        forgery, "id_token_InvalidClaimError"), refusal
+    assert refusal["outcome"] == {
+        "signature": "id_token_BadSignatureError",
+        "unsigned": "id_token_UnsupportedAlgorithmError",
+    }.get(forgery, "id_token_InvalidClaimError"), refusal
 
 
 def test_a_replayed_code_is_refused(world, tab, browser):
