@@ -118,6 +118,10 @@ class Config:
     #: Days after a dialogue closes before `flask retention purge` removes its personal data.
     RETENTION_DAYS = _env_int("RETENTION_DAYS", 365)
 
+    #: The small-group limit: a group (role, board) with fewer answers is never shown on its
+    #: own in any result (`core/groups.py`).
+    MIN_GROUP_SIZE = _env_int("MIN_GROUP_SIZE", 3)
+
     #: Where people report accessibility problems (shown on the statement page).
     ACCESSIBILITY_CONTACT = _env("ACCESSIBILITY_CONTACT", "tillganglighet@ivo.se")
 

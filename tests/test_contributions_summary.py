@@ -56,7 +56,22 @@ def _setup(make_user):
     return dialogue, facilitator
 
 
+def test_summary_leaves_out_groups_below_the_limit(app, client, auth, make_user):
+    dialogue, _facilitator = _setup(make_user)
+    first, second = dialogue.reflections
+    auth.login()
+    html = client.get(f"/dialoger/{dialogue.id}/sammanfattning").text
+    first_part = html.split(f'id="s-{first.id}"', 1)[1].split(f'id="s-{second.id}"', 1)[0]
+    # Socialsekreterare 3, chef 1, IVO 1: chef and IVO together are 2, and socialsekreterare
+    # alone would give them away as 5 - 3; so no breakdown, only the total.
+    assert "5 svar:" in first_part and "Svar efter roll" not in first_part
+    assert "Svar efter nämnd" not in first_part and ">Chef<" not in first_part
+    assert "För få svar för att visa per grupp." in first_part
+    assert "Grupper med färre än 3 svar redovisas inte separat" in html
+
+
 def test_summary_counts_stances_by_role_and_by_board(app, client, auth, make_user):
+    app.config["MIN_GROUP_SIZE"] = 1  # every group shown: this is about the counting
     dialogue, _facilitator = _setup(make_user)
     first, second = dialogue.reflections
     auth.login()

@@ -184,7 +184,13 @@ TRACE = {"type": "object", "description": "Every step of the reflection's path i
                        "properties": {"kind": {"type": "string"},
                                       "at": {"type": ["string", "null"]},
                                       "title": {"type": "string"},
-                                      "text": {"type": "string"}}}}},
+                                      "text": {"type": "string"},
+                                      "table": {"type": "array", "items": {"type": "object"},
+                                                "description": "Stances: everyone, then roles "
+                                                "and boards with at least MIN_GROUP_SIZE "
+                                                "answers, smaller ones together as Övriga"},
+                                      "withheld": {"type": "string", "description":
+                                                   "Why a breakdown is left out, or empty"}}}}},
          "required": ["reflection", "dialogue", "steps"]}
 
 DECISION = {"type": "object", "description": "IVO's decision and where each board's "

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from ..core import groups
 from ..core.payloads import to_multidict, validated
 from ..dialogues.access import managed_dialogue
 from ..dialogues.models import AgendaItem, Dialogue, DialogueStatus, Reflection
@@ -17,7 +18,7 @@ from ..errors import Conflict, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..participants import services as participant_services
 from ..participants.forms import NO_BOARD
-from ..participants.models import Participant, Role
+from ..participants.models import Participant
 from ..privacy import contains_personal_number
 from .forms import FORMS, StanceForm, new_client_id
 from .models import (
@@ -246,6 +247,35 @@ def _tally(rows) -> dict:
             "doubt": sum(counts.get(v, 0) for v in DOUBT)}
 
 
+def _protected_rows(stances, participants, boards) -> tuple[list, list, str]:
+    """Rows by role and by board under the small-group rule (`core/groups.py`), and what the
+    summary says of a breakdown it leaves out."""
+    cells: dict[tuple[str, str], dict[str, int]] = {}
+    for s in stances:
+        p = participants[s.participant_id]
+        cell = cells.setdefault((str(p.organization_id), p.role.value), {})
+        cell[s.value.value] = cell.get(s.value.value, 0) + 1
+    roles, by_board = groups.protect_cells(cells)
+
+    def rows(breakdown, keys_labels):
+        out = [{"label": label, **_tally(_values(breakdown.groups[key]))}
+               for key, label in keys_labels if key in breakdown.groups]
+        if groups.OTHER in breakdown.groups:
+            out.append({"label": _("Övriga"), **_tally(_values(breakdown.groups[groups.OTHER]))})
+        return out
+
+    role_rows = rows(roles, [(role, participant_services.role_label(role))
+                             for role in sorted(roles.groups, key=groups.role_sort_key)
+                             if role != groups.OTHER])
+    board_rows = rows(by_board, [(str(org_id), label) for org_id, label in boards])
+    return role_rows, board_rows, groups.withheld_text(len(stances), roles.withheld,
+                                                        by_board.withheld)
+
+
+def _values(counts: dict[str, int]) -> list[StanceValue]:
+    return [StanceValue(v) for v, n in counts.items() for _i in range(n)]
+
+
 def preparation_summary(actor, dialogue_id) -> dict:
     """Stances per reflection by role group and by board, and the questions and
     disagreements so far; for the dialogue's facilitators and admins."""
@@ -277,24 +307,14 @@ def preparation_summary(actor, dialogue_id) -> dict:
     reflections = []
     for reflection in dialogue.reflections:
         mine = [s for s in stances if s.reflection_id == reflection.id]
-        by_role = []
-        for role in Role:
-            rows = [s.value for s in mine if participants[s.participant_id].role == role]
-            if rows:
-                by_role.append({"label": participant_services.role_label(role),
-                                **_tally(rows)})
-        by_board = []
-        for org_id, label in boards:
-            rows = [s.value for s in mine
-                    if participants[s.participant_id].organization_id == org_id]
-            if rows:
-                by_board.append({"label": label, **_tally(rows)})
+        by_role, by_board, withheld = _protected_rows(mine, participants, boards)
         items = [c for c in contributions if c.reflection_id == reflection.id]
         disagreements = [c for c in items if c.kind == ContributionKind.DISAGREEMENT]
         total = _tally([s.value for s in mine])
         share = total["doubt"] / total["total"] if total["total"] else 0
         reflections.append({
             "reflection": reflection, "total": total, "by_role": by_role, "by_board": by_board,
+            "withheld": withheld,
             "contributions": items, "disagreements": len(disagreements),
             # Talk about it when a third doubts it, or when someone disagreed in writing.
             "talk": bool(disagreements) or (total["total"] > 0 and share >= 1 / 3),
@@ -307,6 +327,7 @@ def preparation_summary(actor, dialogue_id) -> dict:
         "dialogue": dialogue, "reflections": reflections, "to_talk": to_talk,
         "general": general, "names": names, "participant_count": len(participants),
         "kind_labels": KIND_LABELS, "no_board": NO_BOARD,
+        "small_group_note": groups.note(),
         "counts": Counter(c.kind for c in contributions),
     }
 

@@ -7,6 +7,7 @@ import weakref
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
+from ..core import groups
 from ..core.metrics import timed_broadcast
 from ..extensions import db, socketio
 from .broadcast import NAMESPACE, room_all, room_facilitators
@@ -55,7 +56,8 @@ def vote_counts(question_ids) -> dict[int, int]:
 
 
 def stance_tally(dialogue_id: int, reflection_id: int, phase: str) -> dict:
-    """Stances on one reflection: in total, by role group and by board."""
+    """Stances on one reflection: in total ("Alla"), and by role group and by board with the
+    small-group rule applied (`core/groups.py`): no group below the limit is in it."""
     from ..contributions.models import Stance
     from ..organizations.models import Organization
     from ..participants.models import Participant
@@ -68,16 +70,18 @@ def stance_tally(dialogue_id: int, reflection_id: int, phase: str) -> dict:
                Stance.phase == phase)
     ).all()
     total: dict[str, int] = {}
-    by_role: dict[str, dict[str, int]] = {}
-    by_board: dict[str, dict[str, int]] = {}
+    cells: dict[tuple[str, str], dict[str, int]] = {}
     for value, role, board in rows:
-        v, r = str(value), str(role)
+        v = str(value)
         total[v] = total.get(v, 0) + 1
-        by_role.setdefault(r, {})[v] = by_role.setdefault(r, {}).get(v, 0) + 1
-        b = board or "IVO"
-        by_board.setdefault(b, {})[v] = by_board.setdefault(b, {}).get(v, 0) + 1
+        cell = cells.setdefault((board or "IVO", str(role)), {})
+        cell[v] = cell.get(v, 0) + 1
+    limit = groups.min_group_size()
+    by_role, by_board = groups.protect_cells(cells, limit)
     return {"reflection_id": reflection_id, "phase": phase, "n": len(rows), "total": total,
-            "by_role": by_role, "by_board": by_board}
+            "by_role": by_role.groups, "by_board": by_board.groups,
+            "min_group_size": limit,
+            "withheld": {"by_role": by_role.withheld, "by_board": by_board.withheld}}
 
 
 def mark_votes(dialogue_id: int, question_id: int) -> None:

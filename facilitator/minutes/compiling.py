@@ -14,6 +14,7 @@ from ..contributions.models import (
     Stance,
     StanceValue,
 )
+from ..core import groups
 from ..core.clock import utcnow
 from ..dialogues.models import Dialogue
 from ..extensions import db
@@ -22,10 +23,15 @@ from ..live.models import used_seconds
 from ..participants.models import Participant, Role
 
 #: Bumped when the shape of `content` changes, so old versions can still be read.
-SCHEMA = 1
+#: 2: stance tallies under the small-group rule (`protected` reads version 1).
+SCHEMA = 2
 
 #: Groups of participants that are not a board.
 GROUP_BOARD, GROUP_IVO, GROUP_OTHER = "board", "ivo", "other"
+
+#: The boards pooled under the small-group rule ("Övriga").
+GROUP_POOLED = "pooled"
+POOLED = {"group": GROUP_POOLED, "id": None, "name": "", "short_name": ""}
 
 
 # --- small helpers ---------------------------------------------------------------------
@@ -102,30 +108,76 @@ def _attendance(dialogue: Dialogue, participants: dict[int, Participant]) -> dic
 
 
 def _tally(dialogue: Dialogue, stances: list[Stance], participants: dict[int, Participant]):
+    """Stances in total and by role and by board, with the small-group rule applied: no
+    group below the limit is in it (`core/groups.py`)."""
     total = _empty_counts()
-    by_role: dict[str, dict] = {}
-    by_group: dict[str, dict] = {}
-    groups = {}
+    cells: dict[tuple[str, str], dict[str, int]] = {}
+    boards = {}
     for stance in stances:
         p = participants.get(stance.participant_id)
         if p is None:
             continue
         value = stance.value.value
         total[value] += 1
-        by_role.setdefault(p.role.value, _empty_counts())[value] += 1
-        group = _group(p.organization, p.role)
-        groups[_group_key(group)] = group
-        by_group.setdefault(_group_key(group), _empty_counts())[value] += 1
+        board = _group(p.organization, p.role)
+        boards[_group_key(board)] = board
+        cell = cells.setdefault((_group_key(board), p.role.value), {})
+        cell[value] = cell.get(value, 0) + 1
+    limit = groups.min_group_size()
+    by_role, by_board = groups.protect_cells(cells, limit)
+    return _shaped(total, by_role, by_board, limit,
+                   [_group_key(b) for b in _group_order(dialogue, list(boards.values()))],
+                   boards)
+
+
+def _shaped(total: dict, by_role: "groups.Breakdown", by_board: "groups.Breakdown", limit: int,
+            board_order: list[str], boards: dict) -> dict:
+    """A protected tally as the minutes store it: rows in order, "Övriga" last."""
+    def counts(c: dict) -> dict:
+        return {**_empty_counts(), **c}
+
+    roles = sorted(by_role.groups, key=groups.role_sort_key)
+    shown_boards = [k for k in board_order if k in by_board.groups]
+    rows = [{"board": boards[k], "counts": counts(by_board.groups[k]),
+             "n": groups.size(by_board.groups[k])} for k in shown_boards]
+    if groups.OTHER in by_board.groups:
+        rows.append({"board": dict(POOLED), "counts": counts(by_board.groups[groups.OTHER]),
+                     "n": groups.size(by_board.groups[groups.OTHER])})
     return {
         "n": sum(total.values()),
         "total": total,
-        "by_role": [{"role": role.value, "counts": by_role[role.value],
-                     "n": sum(by_role[role.value].values())}
-                    for role in Role if role.value in by_role],
-        "by_board": [{"board": group, "counts": by_group[_group_key(group)],
-                      "n": sum(by_group[_group_key(group)].values())}
-                     for group in _group_order(dialogue, list(groups.values()))],
+        "by_role": [{"role": role, "counts": counts(by_role.groups[role]),
+                     "n": groups.size(by_role.groups[role])} for role in roles],
+        "by_board": rows,
+        "min_group_size": limit,
+        "withheld": {"by_role": by_role.withheld, "by_board": by_board.withheld},
     }
+
+
+def protected(content: dict) -> dict:
+    """The minutes' content with every stance tally under the small-group rule. Versions
+    compiled before the rule (schema 1) stored every group: each breakdown is protected on
+    its own, and since the answers behind them are no longer known, a board breakdown
+    beside a role breakdown is withheld (the two together could single someone out)."""
+    if not content or content.get("schema", 1) >= SCHEMA:
+        return content
+    limit = groups.min_group_size()
+    reflections = []
+    for r in content.get("reflections", []):
+        phases = {}
+        for phase, tally in r.get("stances", {}).items():
+            role_counts = {row["role"]: row["counts"] for row in tally["by_role"]}
+            boards = {_group_key(row["board"]): row["board"] for row in tally["by_board"]}
+            board_counts = {_group_key(row["board"]): row["counts"]
+                            for row in tally["by_board"]}
+            by_role = groups.protect(role_counts, tally["total"], limit)
+            by_board = groups.protect(board_counts, tally["total"], limit)
+            if by_role.groups and by_board.groups:
+                by_board = groups.Breakdown({}, True)
+            phases[phase] = _shaped(tally["total"], by_role, by_board, limit, list(boards),
+                                    boards)
+        reflections.append({**r, "stances": phases})
+    return {**content, "reflections": reflections}
 
 
 def _public(c: Contribution) -> bool:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from ..core.glossary import TERMS
 from ..dialogues.models import Dialogue
-from .compiling import iso
+from .compiling import iso, protected
 from .models import Minutes, MinutesStatus
 from .presentation import group_label, present
 from .versions import get_version
@@ -29,7 +29,7 @@ def export_json(actor, dialogue_id, version) -> tuple[bytes, str]:
     body = {
         "dialogue_id": dialogue.id, "version": minutes.version, "status": minutes.status.value,
         "note": minutes.note, "created_at": iso(minutes.created_at),
-        "finalized_at": iso(minutes.finalized_at), "content": minutes.content,
+        "finalized_at": iso(minutes.finalized_at), "content": protected(minutes.content),
     }
     data = json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")
     return data, filename(dialogue, minutes, "json")

@@ -6,12 +6,13 @@ from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
 from ..contributions.models import STANCE_LABELS, Phase, StanceValue
+from ..core import groups
 from ..dialogues.models import KIND_LABELS, ReflectionKind
 from ..followups.models import AGREEMENT_LABELS as AGREEMENT_LABELS
 from ..followups.models import STATUS_LABELS as FOLLOWUP_STATUS_LABELS
 from ..followups.models import Agreement
 from ..participants.services import role_label
-from .compiling import GROUP_BOARD, GROUP_IVO
+from .compiling import GROUP_BOARD, GROUP_IVO, GROUP_POOLED, protected
 from .models import MINUTES_STATUS_LABELS, Minutes
 
 
@@ -44,6 +45,8 @@ def group_label(group: dict | None) -> str:
         return group["short_name"] or group["name"]
     if group["group"] == GROUP_IVO:
         return "IVO"
+    if group["group"] == GROUP_POOLED:
+        return _("Övriga")
     return _("Utan nämnd")
 
 
@@ -66,11 +69,22 @@ def _place(d: dict) -> str:
     return ", ".join(p for p in (d["place_room"], d["place_address"]) if p) or _("Inte angiven")
 
 
+def _role_label(role: str) -> str:
+    return _("Övriga") if role == groups.OTHER else role_label(role)
+
+
+def withheld_text(tally: dict) -> str:
+    """What a tally says of the breakdowns the small-group rule leaves out, or ""."""
+    withheld = tally.get("withheld") or {}
+    return groups.withheld_text(tally.get("n", 0), withheld.get("by_role", False),
+                                withheld.get("by_board", False))
+
+
 def _stance_rows(tally: dict) -> list[dict]:
     values = [v.value for v in StanceValue]
     rows = [{"group": "all", "label": _("Alla"),
              "counts": [tally["total"][v] for v in values], "n": tally["n"]}]
-    rows += [{"group": "role", "label": role_label(row["role"]),
+    rows += [{"group": "role", "label": _role_label(row["role"]),
               "counts": [row["counts"][v] for v in values], "n": row["n"]}
              for row in tally["by_role"]]
     rows += [{"group": "board", "label": group_label(row["board"]),
@@ -79,9 +93,17 @@ def _stance_rows(tally: dict) -> list[dict]:
     return rows
 
 
+def _min_group_size(content: dict) -> int:
+    for r in content.get("reflections", []):
+        for tally in r.get("stances", {}).values():
+            if "min_group_size" in tally:
+                return tally["min_group_size"]
+    return groups.min_group_size()
+
+
 def present(minutes: Minutes) -> dict:
     """The version's content with labels and local times, ready for the page and the PDF."""
-    c = minutes.content or {}
+    c = protected(minutes.content or {})
     d = c["dialogue"]
     start = _from_iso(d["starts_at"])
     phase_labels = {Phase.PRE.value: _("Före mötet"), Phase.LIVE.value: _("Under mötet")}
@@ -96,7 +118,7 @@ def present(minutes: Minutes) -> dict:
         for phase in (Phase.PRE.value, Phase.LIVE.value):
             tally = r["stances"][phase]
             phases.append({"key": phase, "label": phase_labels[phase], "n": tally["n"],
-                           "rows": _stance_rows(tally)})
+                           "rows": _stance_rows(tally), "withheld": withheld_text(tally)})
         reflections.append({
             "id": r["id"], "kind": r["kind"],
             "kind_label": kind_labels.get(r["kind"], r["kind"]), "title": r["title"],
@@ -143,6 +165,7 @@ def present(minutes: Minutes) -> dict:
             "actual": _minutes_text(c["agenda"]["actual_seconds"]),
         },
         "stance_labels": [str(STANCE_LABELS[v]) for v in StanceValue],
+        "small_group_note": groups.note(_min_group_size(c)),
         "reflections": reflections,
         "questions": c["questions"],
         "disagreements": c["disagreements"],

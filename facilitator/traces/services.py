@@ -27,7 +27,7 @@ from ..minutes.compiling import _participants as participants_of
 from ..minutes.compiling import _public as on_record
 from ..minutes.compiling import _tally as tally
 from ..minutes.presentation import _stance_rows as stance_rows
-from ..minutes.presentation import group_label
+from ..minutes.presentation import group_label, withheld_text
 from ..organizations.models import Organization
 
 
@@ -43,8 +43,9 @@ def _step(kind: str, at, title: str, **fields) -> dict:
 def _stances(dialogue, reflection, participants, phase) -> dict:
     found = list(db.session.scalars(select(Stance).where(
         Stance.reflection_id == reflection.id, Stance.phase == phase)))
-    counted = tally(dialogue, found, participants)
-    return {"n": counted["n"], "rows": stance_rows(counted)}
+    counted = tally(dialogue, found, participants)  # under the small-group rule
+    return {"n": counted["n"], "rows": stance_rows(counted),
+            "withheld": withheld_text(counted)}
 
 
 def _item_steps(item: FollowUpItem) -> list[dict]:
@@ -84,7 +85,8 @@ def build_trace(reflection: Reflection, organization: Organization | None = None
                            _("Publicerad i förhandsmaterialet")))
     pre = _stances(dialogue, reflection, participants, Phase.PRE)
     steps.append(_step("stances_pre", dialogue.started_at or dialogue.published_at,
-                       _("Samsyn före mötet (%(n)d svar)", n=pre["n"]), table=pre["rows"]))
+                       _("Samsyn före mötet (%(n)d svar)", n=pre["n"]), table=pre["rows"],
+                       withheld=pre["withheld"]))
     for c in db.session.scalars(select(Contribution).where(
             Contribution.reflection_id == reflection.id,
             Contribution.kind.in_([ContributionKind.QUESTION, ContributionKind.DISAGREEMENT]))
@@ -106,7 +108,8 @@ def build_trace(reflection: Reflection, organization: Organization | None = None
                                _("Omröstningen under mötet stängdes")))
     live = _stances(dialogue, reflection, participants, Phase.LIVE)
     steps.append(_step("stances_live", dialogue.closed_at or dialogue.started_at,
-                       _("Samsyn under mötet (%(n)d svar)", n=live["n"]), table=live["rows"]))
+                       _("Samsyn under mötet (%(n)d svar)", n=live["n"]), table=live["rows"],
+                       withheld=live["withheld"]))
     items = select(FollowUpItem).where(FollowUpItem.source_kind == SourceKind.REFLECTION,
                                        FollowUpItem.source_id == reflection.id)
     if organization is not None:

@@ -6,6 +6,25 @@
   "use strict";
 
   var VALUES = ["agree", "partly", "disagree", "unknown"];
+  // The server pools groups below the small-group limit under this key ("Övriga").
+  var OTHER = "_other";
+  // Roles in the fixed order every result uses; "Övriga" last.
+  var ROLE_ORDER = ["politiker", "chef", "arbetsledare", "socialsekreterare", "annan", "ivo"];
+
+  function rank(order, key) {
+    if (key === OTHER) { return order.length + 1; }
+    var i = order.indexOf(key);
+    return i < 0 ? order.length : i;
+  }
+
+  function byRole(a, b) {
+    return rank(ROLE_ORDER, a) - rank(ROLE_ORDER, b) || (a < b ? -1 : a > b ? 1 : 0);
+  }
+
+  function byName(a, b) {
+    if (a === OTHER || b === OTHER) { return (a === OTHER) - (b === OTHER); }
+    return a.localeCompare(b, "sv");
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -30,7 +49,8 @@
   }
 
   // container: an element to fill; opts: {caption, groupHeading, labels: {agree: …},
-  // countHeading, totalLabel, order: function(keys) -> keys, labelFor: function(key) -> text}
+  // countHeading, totalLabel, order: function(keys) -> keys, labelFor: function(key) -> text,
+  // withheld: the text shown when the server sends no groups for answers it has counted}
   function StanceTable(container, opts) {
     this.opts = opts;
     this.rows = {};
@@ -61,6 +81,10 @@
     container.textContent = "";
     container.appendChild(table);
     this.table = table;
+    // No groups beside answers counted: the small-group rule withheld the breakdown.
+    this.note = el("p", "stance-withheld muted", opts.withheld || "");
+    this.note.hidden = true;
+    container.appendChild(this.note);
   }
 
   StanceTable.prototype._row = function (label) {
@@ -130,22 +154,27 @@
       }
     });
     this._fill(this.totalRow, total || {});
+    this.note.hidden = !(keys.length === 0 && sum(total || {}) > 0);
   };
 
-  // The two tables every results view shows: by role group (in the roles' own order) and
-  // by board. T: the page's texts, L: its label sets (stances, roles).
+  // The two tables every results view shows: by role group (in the roles' fixed order) and
+  // by board (by name), "Övriga" last in both. T: the page's texts, L: its label sets.
   function byRoleAndBoard(roleContainer, boardContainer, T, L) {
-    var roleOrder = Object.keys(L.roles);
-    var common = { labels: L.stances, countHeading: T.count, totalLabel: T.all };
+    var G = L.groups || {};
+    var common = { labels: L.stances, countHeading: T.count, totalLabel: T.all, withheld: G.withheld };
     return {
       role: new StanceTable(roleContainer, Object.assign({
         caption: T.by_role, groupHeading: T.role,
-        labelFor: function (k) { return L.roles[k] || k; },
-        order: function (keys) { return keys.sort(function (a, b) { return roleOrder.indexOf(a) - roleOrder.indexOf(b); }); }
+        labelFor: function (k) { return k === OTHER ? G.other : (L.roles[k] || k); },
+        order: function (keys) { return keys.sort(byRole); }
       }, common)),
-      board: new StanceTable(boardContainer, Object.assign({ caption: T.by_board, groupHeading: T.board }, common))
+      board: new StanceTable(boardContainer, Object.assign({
+        caption: T.by_board, groupHeading: T.board,
+        labelFor: function (k) { return k === OTHER ? G.other : k; },
+        order: function (keys) { return keys.sort(byName); }
+      }, common))
     };
   }
 
-  global.AterforingStanceTable = { StanceTable: StanceTable, byRoleAndBoard: byRoleAndBoard, VALUES: VALUES, widthClass: widthClass };
+  global.AterforingStanceTable = { StanceTable: StanceTable, byRoleAndBoard: byRoleAndBoard, VALUES: VALUES, widthClass: widthClass, OTHER: OTHER, ROLE_ORDER: ROLE_ORDER };
 })(window);
