@@ -45,3 +45,16 @@ def test_never_none_known_while_something_is_known(client, monkeypatch):
     html = client.get("/tillganglighet").get_data(as_text=True)
     assert "helt förenlig" in html
     assert "Vi känner inte till något innehåll som inte är tillgängligt" in html
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("sv", "med färre än 5 svar visas aldrig för sig"),
+    ("en", "with fewer than 5 answers is never shown on its own"),
+])
+def test_the_statement_states_the_small_group_rule_with_the_configured_limit(
+        client, app, lang, sentence):
+    app.config["MIN_GROUP_SIZE"] = 5
+    client.set_cookie("lang", lang)
+    html = client.get("/tillganglighet").get_data(as_text=True).replace("&#39;", "'")
+    assert sentence in html
+    assert ("Övriga" if lang == "sv" else "“Other”") in html

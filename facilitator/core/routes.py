@@ -19,6 +19,7 @@ def index():
 @bp.get("/tillganglighet")
 def accessibility():
     from . import accessibility as statement
+    from .groups import min_group_size
 
     return render_template(
         "core/accessibility.html", contact=current_app.config["ACCESSIBILITY_CONTACT"],
@@ -26,7 +27,7 @@ def accessibility():
         status=statement.compliance(),
         status_label=statement.COMPLIANCE_LABELS[statement.compliance()],
         method=statement.ASSESSMENT_METHOD, assessed_on=statement.ASSESSED_ON,
-        digg_url=statement.DIGG_REPORT_URL,
+        digg_url=statement.DIGG_REPORT_URL, min_group_size=min_group_size(),
     )
 
 
