@@ -60,3 +60,9 @@ def render_pdf(template: str, *, title: str, **context) -> bytes:
     stylesheets = [CSS(filename=str(root / name), url_fetcher=fetcher) for name in STYLESHEETS]
     return HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).write_pdf(
         stylesheets=stylesheets, pdf_variant="pdf/ua-1")
+
+
+def csv_safe(value) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    text = str(value or "")
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -3,13 +3,15 @@
 import csv
 import io
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from ..core.documents import csv_safe
+from ..dialogues.access import managed_dialogue, require_facilitator
 from ..errors import ValidationFailed
 from ..followups.models import STATUS_LABELS
-from ..minutes.exports import _csv_safe
+from . import consensus as consensus_service
 from . import overview as overview_service
 
 bp = Blueprint("insights", __name__)
@@ -44,6 +46,33 @@ def overview_csv():
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     for row in overview_service.csv_rows(view, STATUS_LABELS):
-        writer.writerow([_csv_safe(cell) for cell in row])
+        writer.writerow([csv_safe(cell) for cell in row])
     return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="oversikt.csv"'})
+
+
+@bp.get("/dialoger/<int:dialogue_id>/samsyn")
+@login_required
+def consensus(dialogue_id: int):
+    dialogue = managed_dialogue(current_user, dialogue_id)
+    return render_template("insights/consensus.html", dialogue=dialogue,
+                           results=consensus_service.for_dialogue(dialogue),
+                           worth=consensus_service.WORTH_TALKING)
+
+
+@bp.get("/dialoger/<int:dialogue_id>/samsyn.json")
+@login_required
+def consensus_json(dialogue_id: int):
+    dialogue = managed_dialogue(current_user, dialogue_id)
+    results = [consensus_service.as_dict(r) for r in consensus_service.for_dialogue(dialogue)]
+    return jsonify({"dialogue_id": dialogue.id, "worth_talking": consensus_service.WORTH_TALKING,
+                    "to_talk_about": [r for r in results if r["worth_talking"]],
+                    "reflections": results})
+
+
+@bp.get("/om-samsyn")
+@login_required
+def about_consensus():
+    require_facilitator(current_user)
+    return render_template("insights/about_consensus.html",
+                           worth=consensus_service.WORTH_TALKING)

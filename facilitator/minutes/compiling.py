@@ -19,6 +19,7 @@ from ..core.clock import utcnow
 from ..dialogues.models import Dialogue
 from ..extensions import db
 from ..followups.models import Agreement, FollowUpItem, FollowUpStatus
+from ..insights import consensus
 from ..live.models import used_seconds
 from ..participants.models import Participant, Role
 
@@ -284,4 +285,5 @@ def compile_minutes(dialogue: Dialogue) -> dict:
         "disagreements": disagreements,
         "good_examples": examples,
         "followups": followups,
+        "to_talk_about": [consensus.as_dict(r) for r in consensus.to_talk_about(dialogue)],
     }

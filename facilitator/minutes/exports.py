@@ -7,6 +7,7 @@ import json
 
 from flask_babel import gettext as _
 
+from ..core.documents import csv_safe
 from ..core.glossary import TERMS
 from ..dialogues.models import Dialogue
 from .compiling import iso, protected
@@ -35,12 +36,6 @@ def export_json(actor, dialogue_id, version) -> tuple[bytes, str]:
     return data, filename(dialogue, minutes, "json")
 
 
-def _csv_safe(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    text = str(value or "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def followups_csv_rows(minutes: Minutes) -> list[list[str]]:
     view = present(minutes)
     header = [_("Nr"), _("Åtgärd"), _("Beskrivning"), str(TERMS["owner"]), _("Ansvarig roll"),
@@ -59,7 +54,7 @@ def export_csv(actor, dialogue_id, version) -> tuple[bytes, str]:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     for row in followups_csv_rows(minutes):
-        writer.writerow([_csv_safe(cell) for cell in row])
+        writer.writerow([csv_safe(cell) for cell in row])
     name = filename(dialogue, minutes, "csv").replace("protokoll-", "uppfoljning-", 1)
     return out.getvalue().encode("utf-8-sig"), name
 

@@ -170,6 +170,8 @@ def present(minutes: Minutes) -> dict:
         "questions": c["questions"],
         "disagreements": c["disagreements"],
         "good_examples": c["good_examples"],
+        # Versions compiled before the consensus figure existed have none.
+        "to_talk_about": c.get("to_talk_about", []),
         "followups": [{
             "title": f["title"], "description": f["description"],
             "owner": _owner_label(f["owner"]), "role": f["responsible_role"],
