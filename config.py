@@ -35,6 +35,17 @@ class Config:
         "pool_recycle": 1800,
         "pool_pre_ping": _env("DATABASE_PRE_PING", "0") not in ("0", "false", "no"),
     }
+    #: The connection pool of one process (one gevent worker). Its greenlets share the pool:
+    #: a socket event holds a connection for a few milliseconds, so ten carry a busy meeting
+    #: and five more absorb a burst (a restart's reconnects). A greenlet waits at most
+    #: DATABASE_POOL_TIMEOUT seconds for a connection, then its event gives up and is
+    #: answered at once with a refusal the phone retries: far shorter than the phone's 8 s
+    #: wait for an acknowledgement, so waits do not pile up behind each other. PostgreSQL
+    #: needs max_connections above (size + overflow) × processes (docs/deploy.md). For
+    #: PostgreSQL only (`pool_engine_options`).
+    DATABASE_POOL_SIZE = _env_int("DATABASE_POOL_SIZE", 10)
+    DATABASE_MAX_OVERFLOW = _env_int("DATABASE_MAX_OVERFLOW", 5)
+    DATABASE_POOL_TIMEOUT = _env_int("DATABASE_POOL_TIMEOUT", 2)  # whole seconds (SQLAlchemy)
     #: Seconds a process reuses the room's part of a live snapshot (`live/roomcache.py`).
     LIVE_SNAPSHOT_CACHE_SECONDS = float(_env("LIVE_SNAPSHOT_CACHE_SECONDS", "1.0"))
     #: Seconds a SQLite writer waits for a lock before giving up.
@@ -137,6 +148,22 @@ class Config:
     MAIL_BACKEND = "smtp" if MAIL_SERVER else "facilitator.core.mail.EmailBackend"
     #: Where evidence files for follow-up items are stored (default instance/uploads).
     UPLOAD_FOLDER = _env("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+
+
+def pool_engine_options(config) -> dict:
+    """SQLALCHEMY_ENGINE_OPTIONS with the pool's size, overflow and timeout for PostgreSQL.
+
+    SQLite keeps SQLAlchemy's own pool: its writers wait for each other inside SQLite (the
+    busy timeout), which holds the whole gevent worker anyway, not in the pool.
+    """
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    uri = config.get("SQLALCHEMY_DATABASE_URI") or ""
+    if not uri.startswith("postgresql"):
+        return options
+    options.setdefault("pool_size", config["DATABASE_POOL_SIZE"])
+    options.setdefault("max_overflow", config["DATABASE_MAX_OVERFLOW"])
+    options.setdefault("pool_timeout", config["DATABASE_POOL_TIMEOUT"])
+    return options
 
 
 class DevelopmentConfig(Config):

@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from config import BASE_DIR, CONFIGS, INSTANCE_DIR
+from config import BASE_DIR, CONFIGS, INSTANCE_DIR, pool_engine_options
 
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate, socketio
 
@@ -28,6 +28,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if name == "production" and not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production).")
     os.makedirs(app.instance_path, exist_ok=True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = pool_engine_options(app.config)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
