@@ -2,6 +2,7 @@
 dialogue is prepared (on the demo's Gnesta dialogues of 2016 and 2019)."""
 
 import pytest
+from conftest import PASSWORD
 from helpers_dialogues import make_dialogue, make_org
 from helpers_followups import user
 from sqlalchemy import select
@@ -147,3 +148,26 @@ def test_the_history_lists_the_decision_and_the_boards_redovisning_versions(demo
     assert "diarienummer 8.5-12345/2018" in html
     assert "Version 1, inskickad" in html and "IVO begär komplettering – " in html
     assert "Tidplan saknas." in html and "Mottagen av IVO" in html
+
+
+def test_the_history_shows_the_boards_own_stances_under_the_small_group_rule(demo, client):
+    facilitator, gnesta = demo
+    page = services.board_history(facilitator, gnesta.id)
+    first = page["entries"][0]
+    [child_2016] = [d for d in first["deficiencies"]
+                    if CHILD in [t.name for t in d["reflection"].themes]]
+    [stance] = child_2016["stance"].values()
+    board_row, *role_rows = stance["rows"]
+    assert board_row["label"] == "Nämnden" and board_row["n"] == stance["n"] >= 3
+    # 2016 had two chefer: never shown on their own, nor left to subtract from the rest.
+    assert "Chef" not in [r["label"] for r in role_rows]
+    assert all(r["n"] >= 3 for r in role_rows)
+    assert sum(r["n"] for r in role_rows) in (0, board_row["n"])
+    # A board with fewer answers than the limit shows no figures at all.
+    assert services.board_stance({"chef": {"agree": 1}, "politiker": {"disagree": 1}}) == {
+        "n": 2, "withheld": True, "rows": []}
+    assert services.board_stance({}) is None
+
+    client.post("/logga-in", data={"email": "demo@ivo.se", "password": PASSWORD})
+    html = client.get(f"/organisationer/{gnesta.id}/historik").get_data(as_text=True)
+    assert "Nämndens samsyn under mötet" in html or "Nämndens samsyn före mötet" in html

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..contributions.models import STANCE_LABELS, Phase, Stance, StanceValue
+from ..core import groups
 from ..decisions.models import Decision, ReportVersion
 from ..dialogues import services as dialogue_services
 from ..dialogues.access import managed_dialogue, visible
@@ -27,6 +29,7 @@ from ..followups.commands import status_label
 from ..followups.models import FollowUpItem, FollowUpStatus, SourceKind
 from ..followups.reviewers import as_reviewer
 from ..organizations.models import Organization
+from ..participants.models import ROLE_LABELS, Participant
 from ..themes.models import Theme
 
 #: A dialogue whose meeting has been held.
@@ -89,6 +92,47 @@ def _decision(dialogue_id: int, organization_id: int) -> tuple[Decision | None, 
         .order_by(ReportVersion.version)))
 
 
+def _stances(dialogue_ids: list[int], organization_id: int) -> dict:
+    """The board's own people's stances: (reflection id, phase) -> {role: {value: count}}."""
+    if not dialogue_ids:
+        return {}
+    rows = db.session.execute(
+        select(Stance.reflection_id, Stance.phase, Stance.value, Participant.role)
+        .join(Participant, Participant.id == Stance.participant_id)
+        .where(Stance.dialogue_id.in_(dialogue_ids),
+               Participant.organization_id == organization_id))
+    out: dict = {}
+    for reflection_id, phase, value, role in rows:
+        counts = out.setdefault((reflection_id, Phase(phase)), {}).setdefault(str(role), {})
+        counts[str(value)] = counts.get(str(value), 0) + 1
+    return out
+
+
+def board_stance(by_role: dict | None) -> dict | None:
+    """The board's stance on one deficiency in one phase, under the small-group rule: the
+    board's total only when it has at least the limit's answers, its roles only as
+    `groups.protect` lets them be shown. None when no one of the board answered."""
+    if not by_role:
+        return None
+    total: dict[str, int] = {}
+    for counts in by_role.values():
+        for value, count in counts.items():
+            total[value] = total.get(value, 0) + count
+    n = groups.size(total)
+    values = [v.value for v in StanceValue]
+    if n < groups.min_group_size():
+        return {"n": n, "withheld": True, "rows": []}
+    roles = groups.protect(by_role, total)
+    rows = [{"label": _("Nämnden"), "counts": [total.get(v, 0) for v in values], "n": n}]
+    for key in sorted(roles.groups, key=groups.role_sort_key):
+        label = _("Övriga") if key == groups.OTHER else str(ROLE_LABELS.get(key, key))
+        counts = roles.groups[key]
+        rows.append({"label": label, "counts": [counts.get(v, 0) for v in values],
+                     "n": groups.size(counts)})
+    return {"n": n, "withheld": False, "rows": rows,
+            "labels": [str(STANCE_LABELS[v]) for v in StanceValue]}
+
+
 def _from_reflection(item: FollowUpItem, reflection: Reflection) -> bool:
     return item.source_kind == SourceKind.REFLECTION and item.source_id == reflection.id
 
@@ -107,6 +151,7 @@ def board_history(actor, organization_id=None) -> dict:
         raise NotFound(_("Nämnden finns inte."))
     dialogues, reviewer = _board_dialogues(actor, organization.id)
     items = _items([d.id for d in dialogues], organization.id)
+    stances = _stances([d.id for d in dialogues], organization.id)
     entries = []
     by_theme: dict[int, dict] = {}
     for dialogue in dialogues:
@@ -117,7 +162,10 @@ def board_history(actor, organization_id=None) -> dict:
                 continue
             mine = [i for i in items.get(dialogue.id, []) if _from_reflection(i, reflection)]
             tied.update(i.id for i in mine)
-            deficiencies.append({"reflection": reflection, "items": mine})
+            stance = {phase: board_stance(stances.get((reflection.id, phase)))
+                      for phase in (Phase.PRE, Phase.LIVE)}
+            deficiencies.append({"reflection": reflection, "items": mine,
+                                 "stance": {p: v for p, v in stance.items() if v}})
             for theme in reflection.themes:
                 row = by_theme.setdefault(theme.id, {"theme": theme, "years": []})
                 if year(dialogue) not in row["years"]:
