@@ -333,9 +333,20 @@ def test_a_person_outside_the_group_is_refused(world, tab):
 
 
 def test_removed_from_the_group_is_refused_and_their_sessions_end(world, tab, browser):
+    import threading
+
+    import socketio as socketio_client
+
     world.provider.set_user(*person("eva", "eva@ivo.se", name="Eva"))
     sign_in(tab, world, "eva")
     assert world.open_logins("eva@ivo.se") == 1
+    # A socket of the first browser's login, as an open page holds one.
+    ended = threading.Event()
+    listener = socketio_client.Client(reconnection=False)
+    listener.on("session_ended", lambda *_args: ended.set())
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in tab.context.cookies(world.url))
+    listener.connect(world.url, headers={"Cookie": cookies}, auth={},
+                     transports=["websocket"], wait_timeout=10)
 
     world.provider.set_user(*person("eva", "eva@ivo.se", groups=(), name="Eva"))
     other = browser.new_context(locale="sv-SE")
@@ -348,6 +359,8 @@ def test_removed_from_the_group_is_refused_and_their_sessions_end(world, tab, br
         other.close()
     tab.goto(f"{world.url}/dialoger/")  # the first browser's login has ended too
     assert "/logga-in" in tab.url
+    assert ended.wait(5), "the ended login's socket was not told"
+    listener.disconnect()
 
 
 def test_a_changed_email_claim_is_refused(world, tab):
