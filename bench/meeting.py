@@ -97,6 +97,8 @@ class Run:
     sessions: list = field(default_factory=list)
     #: Every event frame the first phone received, (name, text): the frame sizes.
     frames: list = field(default_factory=list)
+    #: Who asked each question (question id -> Phone): they do not vote on it.
+    askers: dict = field(default_factory=dict)
 
     @property
     def is_app(self) -> bool:
@@ -240,6 +242,7 @@ class Run:
         if not answer.get("ok"):
             raise RuntimeError(f"submit refused: {answer}")
         item = answer["item"]
+        self.askers[item["id"]] = phone
         resent_ok = True
         if self.is_app:  # a phone that lost the acknowledgement sends the same thing again
             again = await phone.sock.call("submit", payload)
@@ -337,7 +340,9 @@ class Run:
     async def vote_storm(self, qid: int) -> None:
         s = self.settings
         rng = random.Random(s.seed + 1)
-        voters = rng.sample(self.phones, max(1, int(len(self.phones) * s.vote_share)))
+        # The asker cannot support their own question: the server refuses it.
+        others = [p for p in self.phones if p is not self.askers.get(qid)]
+        voters = rng.sample(others, max(1, int(len(others) * s.vote_share)))
         mark = clock()
         cpu_before = self.server.cpu_seconds()
         votes = await self._storm(voters, s.vote_window,

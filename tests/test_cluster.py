@@ -1,7 +1,8 @@
 """Two server processes, one meeting: PostgreSQL is the database, Redis the message queue.
 
 Phones connect straight to each process over WebSocket (no nginx needed) and must see each
-other's questions and votes, with every `change` in `seq` order.
+other's questions and votes, with every `change` in `seq` order; the facilitators' consoles on
+both processes count the phones connected to either.
 """
 
 import asyncio
@@ -77,11 +78,14 @@ async def _meeting_over_two_processes(url_a: str, url_b: str, data: dict) -> Non
         assert answer["ok"], answer
         await _until(lambda: all(_has_change(p, second) for p in phones), what="question 2")
 
-        # Votes on both processes are counted together, and every phone sees the total.
-        for phone in phones:
+        # Votes on both processes are counted together, and every phone sees the total; the
+        # asker cannot support their own question.
+        for phone in phones[1:]:
             answer = await phone.sock.call("vote", {"question_id": first, "on": True})
             assert answer["ok"], answer
-        await _until(lambda: all(_votes_seen(p, first) == 6 for p in phones), what="6 votes")
+        answer = await on_a[0].sock.call("vote", {"question_id": first, "on": True})
+        assert answer["ok"] is False and answer["error"] == "conflict", answer
+        await _until(lambda: all(_votes_seen(p, first) == 5 for p in phones), what="5 votes")
 
         # One more change from each side, then the order check.
         answer = await run_a.facilitator.call("moderate", {"action": "pin", "id": second})
@@ -103,8 +107,44 @@ async def _meeting_over_two_processes(url_a: str, url_b: str, data: dict) -> Non
             await sock.close()
 
 
-def test_phones_on_two_processes_see_each_others_questions_and_votes_in_order(
-        postgres_url, redis_url):
+async def _count_over_two_processes(url_a: str, url_b: str, data: dict) -> None:
+    """A console on each process; phones join on both and one leaves: both consoles follow
+    within two seconds."""
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
+                                     cookie_jar=aiohttp.DummyCookieJar()) as session:
+        runs = [meeting.Run(Server("app", url, None, None, data), meeting.Settings(n=3),
+                            session=session) for url in (url_a, url_b)]
+        seen: list[list[dict]] = [[], []]
+        for run, counts in zip(runs, seen, strict=True):
+            await run.login_facilitator()
+            run.facilitator.on_event = lambda name, payload, _t, counts=counts: (
+                counts.append(payload) if name == "presence" else None)
+            answer = await run.facilitator.call("snapshot", {})
+            assert answer["snapshot"]["presence"]["total"] == 0, answer["snapshot"]["presence"]
+
+        def total(counts) -> int | None:
+            # The count with the highest version is the one a console shows.
+            return max(counts, key=lambda c: c["v"])["total"] if counts else None
+
+        rng = random.Random(2)
+        phones = [meeting.Phone(i) for i in range(3)]
+        await runs[0].join(phones[0], data["organization_ids"], rng)
+        for phone in phones[1:]:
+            await runs[1].join(phone, data["organization_ids"], rng)
+        await _until(lambda: all(total(c) == 3 for c in seen), timeout=2.0, what="3 phones")
+        await phones[1].sock.close()  # one phone on B leaves
+        await _until(lambda: all(total(c) == 2 for c in seen), timeout=2.0, what="2 phones")
+        await asyncio.sleep(0.6)  # nothing later says otherwise
+        assert [total(c) for c in seen] == [2, 2]
+        for c in seen:
+            assert all(set(group) == {"role", "n"} and group["n"] >= 3
+                       for update in c for group in update["by_role"])
+        for sock in [phones[0].sock, phones[2].sock, *(r.facilitator for r in runs)]:
+            await sock.close()
+
+
+def _two_processes(postgres_url, redis_url, play) -> None:
+    """Prepare a meeting, start two processes joined by Redis, and play `play` against them."""
     env = server_env(postgres_url, SOCKETIO_MESSAGE_QUEUE=redis_url,
                      SOCKETIO_CHANNEL=f"test-cluster-{uuid.uuid4().hex[:8]}",
                      RATELIMIT_STORAGE_URI="memory://",
@@ -121,7 +161,7 @@ def test_phones_on_two_processes_see_each_others_questions_and_votes_in_order(
         urls = (f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}")
         # A thread of its own: a browser test in the same worker may hold this thread's loop.
         with ThreadPoolExecutor(1) as pool:
-            pool.submit(lambda: asyncio.run(_meeting_over_two_processes(*urls, data))).result()
+            pool.submit(lambda: asyncio.run(play(*urls, data))).result()
     finally:
         for proc in procs:
             proc.terminate()
@@ -130,3 +170,12 @@ def test_phones_on_two_processes_see_each_others_questions_and_votes_in_order(
                 proc.wait(5)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def test_phones_on_two_processes_see_each_others_questions_and_votes_in_order(
+        postgres_url, redis_url):
+    _two_processes(postgres_url, redis_url, _meeting_over_two_processes)
+
+
+def test_the_consoles_count_of_phones_is_shared_by_two_processes(postgres_url, redis_url):
+    _two_processes(postgres_url, redis_url, _count_over_two_processes)

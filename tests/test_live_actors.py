@@ -39,7 +39,8 @@ def room(app, socket_client):
     ok(console.emit("agenda", {"action": "start"}, callback=True))
     ok(console.emit("poll", {"action": "open", "reflection_id": meeting.reflection_ids[0]},
                     callback=True))
-    ok(author.emit("vote", {"question_id": meeting.question_id, "on": True}, callback=True))
+    ok(meeting.phone().emit("vote", {"question_id": meeting.question_id, "on": True},
+                            callback=True))
     ok(author.emit("stance", {"reflection_id": meeting.reflection_ids[0], "value": "agree"},
                    callback=True))
     console.disconnect()

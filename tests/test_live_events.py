@@ -254,6 +254,18 @@ def test_votes_only_on_public_questions(meeting):
     refused(voter.emit("vote", {"question_id": 999999, "on": True}, callback=True), "not_found")
 
 
+def test_nobody_can_support_their_own_question(meeting):
+    author, other = meeting.phone(), meeting.phone(role="chef")
+    question = ok(submit(author))["item"]["id"]
+    ack = refused(author.emit("vote", {"question_id": question, "on": True}, callback=True),
+                  "conflict")
+    assert ack["message"].startswith("Du kan inte stödja din egen fråga.")
+    assert db.session.scalar(select(func.count()).select_from(Vote)) == 0
+    ok(other.emit("vote", {"question_id": question, "on": True}, callback=True))
+    assert db.session.scalar(select(func.count()).select_from(Vote)) == 1
+    assert snap(author)["my_votes"] == []
+
+
 def test_merging_combines_votes(meeting):
     asker, duplicate_asker = meeting.phone(), meeting.phone()
     v1, v2, v3 = meeting.phone(), meeting.phone(), meeting.phone()

@@ -204,6 +204,7 @@ def test_a_live_meeting_on_every_screen(live_server, browser, page):
         _ask(phones[1], dup)
         dup_item = _queue_item(console, dup)
         expect(dup_item).to_be_visible(timeout=TIMEOUT)
+        dup_item.get_by_role("button", name="Fler åtgärder").click()
         dup_item.get_by_role("button", name="Slå ihop …").click()
         into = console.get_by_label("Slå ihop med")
         into.select_option(into.locator("option", has_text=q1[:40]).get_attribute("value"))

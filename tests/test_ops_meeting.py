@@ -177,7 +177,10 @@ def test_metrics_and_the_json_log_follow_a_meeting_of_twenty_phones(meeting):
     approved = [cid for n, cid in items if n != 0]
     for cid in approved:
         assert console.call("moderate", {"action": "approve", "id": cid}, timeout=10)["ok"]
-    for phone in phones:
+    # Every phone but the asker votes for the first (an asker cannot support their own).
+    asker = next(n for n, cid in items if cid == approved[0])
+    voters = [phone for n, phone in enumerate(phones) if n != asker]
+    for phone in voters:
         assert phone.call("vote", {"question_id": approved[0], "on": True}, timeout=10)["ok"]
     refused = console.call("moderate", {"action": "fly", "id": approved[0]}, timeout=10)
     assert refused["ok"] is False
@@ -186,8 +189,9 @@ def test_metrics_and_the_json_log_follow_a_meeting_of_twenty_phones(meeting):
         len(approved)
     assert value(after, "aterforing_socket_events_total", event="moderate",
                  outcome="validation") == 1
-    assert value(after, "aterforing_socket_events_total", event="vote", outcome="ok") == PHONES
-    assert value(after, "aterforing_socket_ack_seconds_count", event="vote") == PHONES
+    assert value(after, "aterforing_socket_events_total", event="vote", outcome="ok") == \
+        len(voters)
+    assert value(after, "aterforing_socket_ack_seconds_count", event="vote") == len(voters)
     assert value(after, "aterforing_broadcast_seconds_count", message="change") >= len(approved)
     assert value(after, "aterforing_db_pool_wait_seconds_count") > value(
         before, "aterforing_db_pool_wait_seconds_count")

@@ -16,7 +16,7 @@ from ..core import logs, metrics
 from ..core.tokens import hash_token
 from ..errors import DomainError
 from ..extensions import db, socketio
-from . import actors, services, tallies
+from . import actors, presence, services, tallies
 from .broadcast import login_room, room_all, room_facilitators, room_participant, room_projector
 
 ACTOR_KEY = "live_actor"
@@ -38,6 +38,7 @@ def on_connect(auth=None):
     auth = auth if isinstance(auth, dict) else {}
     dialogue_id = _as_int(auth.get("dialogue"))
     role = auth.get("as")
+    present = None  # what the console's count of connected phones learns of this socket
     try:
         logged_in = current_user.is_authenticated and current_user.login_session is not None
         if logged_in:
@@ -64,6 +65,8 @@ def on_connect(auth=None):
             join_room(room_all(dialogue_id))
             join_room(room_participant(participant.id))
             kind = ("phone", dialogue_id)
+            present = (presence.phone_joined, dialogue_id, participant.id,
+                       participant.organization_id, str(participant.role.value))
         elif logged_in and role in (None, "facilitator"):
             if dialogue_id is None:
                 metrics.socket_connected(request.sid, "login", None)
@@ -74,13 +77,18 @@ def on_connect(auth=None):
             join_room(room_all(dialogue_id))
             join_room(room_facilitators(dialogue_id))
             kind = ("console", dialogue_id)
+            present = (presence.console_joined, dialogue_id)
         else:
             return False
     except DomainError:
         return False
     finally:
         db.session.remove()
-    tallies.start(current_app._get_current_object())
+    app = current_app._get_current_object()
+    tallies.start(app)
+    if present is not None:
+        present[0](request.sid, *present[1:])
+        presence.start(app)
     metrics.socket_connected(request.sid, *kind)
     return True
 
@@ -88,6 +96,7 @@ def on_connect(auth=None):
 @socketio.on("disconnect")
 def on_disconnect(*_reason):
     metrics.socket_disconnected(request.sid)
+    presence.left(request.sid)
 
 
 def _participant(dialogue_id: int):

@@ -214,6 +214,9 @@ def snapshot(actor: Actor) -> dict:
             select(func.count()).select_from(Participant)
             .where(Participant.dialogue_id == dialogue.id)
         )
+        from . import presence
+
+        data["presence"] = presence.current(dialogue.id)
     return data
 
 
@@ -334,6 +337,10 @@ def vote(actor: Actor, payload) -> dict:
         question = row[0]
     if not _is_public(question) or question.kind != ContributionKind.QUESTION:
         raise Conflict(_("Det går inte att rösta på det här inlägget."))
+    if question.participant_id == participant.id:
+        # Support is what others give a question; an asker's own vote would only inflate it.
+        raise Conflict(_("Du kan inte stödja din egen fråga. Den syns för de andra, som kan "
+                         "stödja den."))
     ratelimits.check("vote", actor.key)
     # Ids kept before the commit: reading them after it would read the rows back first.
     question_id, participant_id = question.id, participant.id

@@ -12,6 +12,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from ..core.payloads import apply_errors
+from ..dialogues.models import DialogueStatus
 from ..errors import DomainError, ValidationFailed
 from ..extensions import limiter
 from . import services
@@ -28,6 +29,14 @@ def _join_limit() -> str:
 join_limit = limiter.shared_limit(
     _join_limit, scope="join-code", deduct_when=lambda response: response.status_code == 404
 )
+
+
+def _dialogue_home(dialogue) -> str:
+    """Where a participant goes: the live view while the meeting runs (the pre-read is one tap
+    from it), the pre-read before."""
+    if dialogue.status == DialogueStatus.LIVE:
+        return url_for("live.phone", code=dialogue.join_code)
+    return url_for("contributions.preread", code=dialogue.join_code)
 
 
 def _code_page(form: CodeForm, status: int = 200):
@@ -65,8 +74,9 @@ def join_link(code: str):
     except DomainError as error:
         return _refused(code, error)
     if participant is not None:
-        return redirect(url_for("contributions.preread", code=dialogue.join_code))
-    form = ProfileForm(formdata=None, **services.profile_form_kwargs(dialogue))
+        return redirect(_dialogue_home(dialogue))
+    form = ProfileForm(formdata=None, data=services.fresh_profile_values(dialogue),
+                       **services.profile_form_kwargs(dialogue))
     return _profile_page(dialogue, None, form)
 
 
@@ -88,13 +98,14 @@ def profile(code: str):
         return _refused(code, error)
     kwargs = services.profile_form_kwargs(dialogue)
     if request.method == "GET":
-        data = services.profile_values(participant) if participant else None
+        data = services.profile_values(participant) if participant \
+            else services.fresh_profile_values(dialogue)
         form = ProfileForm(formdata=None, data=data, **kwargs)
         return _profile_page(dialogue, participant, form)
     form = ProfileForm(**kwargs)
     # Read before joining commits (a commit expires the dialogue; reading it after would
     # read it back from the database once more).
-    code, cookie = dialogue.join_code, services.cookie_name(dialogue)
+    cookie, home = services.cookie_name(dialogue), _dialogue_home(dialogue)
     token = request.cookies.get(cookie)
     try:
         joined, token = services.join(dialogue, request.form, existing_token=token)
@@ -109,7 +120,7 @@ def profile(code: str):
     else:
         flash(_("Dina uppgifter är sparade. Du visas som %(name)s.",
                 name=services.display_name(joined)), "success")
-    response = redirect(url_for("contributions.preread", code=code))
+    response = redirect(home)
     response.set_cookie(
         cookie, token, max_age=services.COOKIE_MAX_AGE, path="/",
         httponly=True, samesite="Lax", secure=request.is_secure,

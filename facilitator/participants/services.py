@@ -161,6 +161,13 @@ def can_change_profile(participant: Participant) -> bool:
     return participant.dialogue.status == DialogueStatus.PUBLISHED
 
 
+def fresh_profile_values(dialogue: Dialogue) -> dict | None:
+    """A new participant's starting values: the board already chosen when there is only one
+    (one tap less on the phone; "Ingen nämnd / IVO" is still there to pick)."""
+    boards = dialogue.organizations
+    return {"organization": str(boards[0].id)} if len(boards) == 1 else None
+
+
 def profile_values(participant: Participant) -> dict:
     """The participant's profile as form data, to prefill the form."""
     return {

@@ -11,8 +11,8 @@
 
   var state = {
     dialogue: null, agenda: [], reflections: {}, reflectionOrder: [], queue: {}, poll: null,
-    lastPoll: null, tallies: {}, usedBase: {}, usedAt: Date.now(), participants: 0,
-    editing: {}, merging: {}
+    lastPoll: null, tallies: {}, usedBase: {}, usedAt: Date.now(),
+    presence: null, editing: {}, merging: {}, menus: {}
   };
 
   function $(id) { return document.getElementById(id); }
@@ -384,26 +384,49 @@
       li.appendChild(mform);
       return;
     }
+    // One primary action per item (what a facilitator most often does next); the rest in a
+    // disclosure menu, so a long queue stays calm and quick to read.
     var actions = el("div", "queue-actions");
-    if (item.status !== "approved" && !item.flagged) {
-      actions.appendChild(button(item.status === "hidden" ? T.restore : T.approve, "approve", item.id, "primary"));
-    }
-    if (item.status === "approved" && !item.flagged) {
+    var primary = null;
+    var rest = [];
+    if (item.flagged) {
+      primary = button(T.edit, "edit", item.id, "primary");
+    } else if (item.status !== "approved") {
+      primary = button(item.status === "hidden" ? T.restore : T.approve, "approve", item.id, "primary");
+      rest.push(button(T.edit, "edit", item.id));
+    } else {
+      primary = button(item.pinned ? T.unpin : T.pin, item.pinned ? "unpin" : "pin", item.id, "primary");
       if (item.kind === "question") {
-        actions.appendChild(button(item.answered ? T.unanswer : T.answer, item.answered ? "unanswer" : "answer", item.id));
+        rest.push(button(item.answered ? T.unanswer : T.answer, item.answered ? "unanswer" : "answer", item.id));
       }
-      actions.appendChild(button(item.pinned ? T.unpin : T.pin, item.pinned ? "unpin" : "pin", item.id));
+      rest.push(button(T.edit, "edit", item.id));
     }
-    actions.appendChild(button(T.edit, "edit", item.id, item.flagged ? "primary" : ""));
     if (item.status !== "hidden") {
-      actions.appendChild(button(T.merge, "merge", item.id));
-      actions.appendChild(button(T.hide, "hide", item.id, "danger"));
+      rest.push(button(T.merge, "merge", item.id));
+      rest.push(button(T.hide, "hide", item.id, "danger"));
+    }
+    actions.appendChild(primary);
+    if (rest.length) {
+      var open = !!state.menus[item.id];
+      var toggle = el("button", "button small menu-toggle", T.more_actions);
+      toggle.type = "button";
+      toggle.setAttribute("data-act", "menu");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      toggle.setAttribute("aria-controls", "q-" + item.id + "-menu");
+      toggle.setAttribute("aria-describedby", "q-" + item.id + "-text");
+      actions.appendChild(toggle);
+      var menu = el("div", "queue-menu");
+      menu.id = "q-" + item.id + "-menu";
+      menu.hidden = !open;
+      rest.forEach(function (b) { menu.appendChild(b); });
+      actions.appendChild(menu);
     }
     li.appendChild(actions);
   }
 
   function signature(item) {
     return JSON.stringify([item, state.editing[item.id] !== undefined, !!state.merging[item.id],
+      !!state.menus[item.id],
       item.reflection_id && state.reflections[item.reflection_id] ? state.reflections[item.reflection_id].title : ""]);
   }
 
@@ -509,10 +532,22 @@
     if (!target) { return; }
     var li = target.closest(".queue-item");
     if (!li) { return; }
+    doAct(li, target.getAttribute("data-act"));
+  });
+
+  // What a button of a queue item does; the keys (below) call it too.
+  function doAct(li, act) {
     var id = Number(li.getAttribute("data-id"));
     var item = state.queue[id];
     if (!item) { return; }
-    var act = target.getAttribute("data-act");
+    if (act === "menu") {
+      if (state.menus[id]) { delete state.menus[id]; } else { state.menus[id] = true; }
+      renderQueue();
+      var toggle = li.querySelector('[data-act="menu"]');
+      if (toggle) { toggle.focus(); }
+      return;
+    }
+    delete state.menus[id];
     if (act === "edit") {
       state.editing[id] = item.text;
       delete state.merging[id];
@@ -538,8 +573,60 @@
       return;
     }
     if (act === "save-edit" || act === "save-merge") { return; }  // handled by submit
-    if (act === "hide" && !window.confirm(T.confirm_hide)) { return; }
+    if (act === "hide" && !window.confirm(T.confirm_hide)) { renderQueue(); li.focus(); return; }
     moderate({ action: act, id: id }, li);
+  }
+
+  // --- moderation by keyboard ------------------------------------------------------------
+  // Single-letter keys act only while focus is in the queue (WCAG 2.1.4), never while typing.
+  var queueSection = $("queue-h").parentNode;
+
+  function visibleItems() {
+    return Array.prototype.filter.call(queueSection.querySelectorAll(".queue-item"), function (li) {
+      return li.offsetParent !== null;
+    });
+  }
+
+  function keyAction(li, key) {
+    var item = state.queue[Number(li.getAttribute("data-id"))];
+    if (!item || item.merged_into) { return null; }
+    if (key === "g") { return item.status !== "approved" && !item.flagged ? "approve" : null; }
+    if (key === "d") { return item.status !== "hidden" ? "hide" : null; }
+    if (key === "f") { return item.status === "approved" && !item.flagged ? (item.pinned ? "unpin" : "pin") : null; }
+    return null;
+  }
+
+  queueSection.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var t = event.target;
+    if (t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.tagName === "INPUT" || t.isContentEditable) { return; }
+    var key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    if (key === "Escape") {
+      var menuLi = t.closest && t.closest(".queue-item");
+      if (menuLi && state.menus[Number(menuLi.getAttribute("data-id"))]) {
+        event.preventDefault();
+        doAct(menuLi, "menu");
+      }
+      return;
+    }
+    var items = visibleItems();
+    var li = t.closest ? t.closest(".queue-item") : null;
+    var index = li ? items.indexOf(li) : -1;
+    if (key === "j" || key === "ArrowDown" || key === "k" || key === "ArrowUp") {
+      if (!items.length) { return; }
+      event.preventDefault();
+      var down = key === "j" || key === "ArrowDown";
+      var next = index < 0 ? (down ? 0 : items.length - 1)
+        : Math.max(0, Math.min(items.length - 1, index + (down ? 1 : -1)));
+      items[next].focus();
+      return;
+    }
+    if (key !== "g" && key !== "d" && key !== "f") { return; }
+    if (!li) { return; }
+    event.preventDefault();
+    var action = keyAction(li, key);
+    if (!action) { message(T.key_nothing); return; }
+    doAct(li, action);
   });
 
   $("c-pending").parentNode.addEventListener("submit", function (event) {
@@ -680,13 +767,45 @@
       var here = (s.tallies || []).filter(function (t) { return now && now.reflections.indexOf(t.reflection_id) >= 0; });
       state.lastPoll = (here.length ? here : s.tallies)[(here.length ? here : s.tallies).length - 1].reflection_id;
     }
-    state.participants = s.participants || 0;
-    setText($("c-participants"), fmt(state.participants === 1 ? T.participants_one : T.participants, { n: state.participants }));
+    state.presence = s.presence || null;
+    renderPresence();
     buildAgenda();
     renderAgenda();
     renderIntake();
     renderPoll();
     renderQueue();
+  }
+
+  // --- connected phones --------------------------------------------------------------------
+  // The server sends only groups large enough to show (the small-group rule); a count with a
+  // lower version than the one shown is late and is dropped.
+  function renderPresence() {
+    var p = state.presence;
+    if (!p) { return; }
+    setText($("c-participants"), fmt(p.joined === 1 ? T.joined_of_one : T.joined_of, { n: p.joined }));
+    setText($("c-presence-total"), p.total === 0 ? T.presence_none
+      : fmt(p.total === 1 ? T.presence_one : T.presence_many, { n: p.total }));
+    function line(groups, other, label) {
+      var parts = groups.map(function (g) { return label(g) + " " + g.n; });
+      if (other) { parts.push(T.presence_other + " " + other); }
+      return parts.join(" · ");
+    }
+    var boards = line(p.by_board || [], p.other_boards, function (g) { return g.board || T.presence_no_board; });
+    var roles = line(p.by_role || [], p.other_roles, function (g) { return L.roles[g.role] || g.role; });
+    setText($("c-presence-boards-list"), boards);
+    setText($("c-presence-roles-list"), roles);
+    show($("c-presence-boards"), !!boards);
+    show($("c-presence-roles"), !!roles);
+    var sum = function (groups, other) { return groups.reduce(function (a, g) { return a + g.n; }, other || 0); };
+    var hidden = p.total > 0 && (sum(p.by_board || [], p.other_boards) < p.total || sum(p.by_role || [], p.other_roles) < p.total);
+    setText($("c-presence-note"), fmt(T.presence_small, { n: p.min_group }));
+    show($("c-presence-note"), hidden);
+  }
+
+  function applyPresence(p) {
+    if (state.presence && p.v < state.presence.v) { return; }
+    state.presence = p;
+    renderPresence();
   }
 
   function applyChange(msg) {
@@ -734,6 +853,8 @@
       node.className = "connection connection-" + status;
     }
   });
+
+  live.socket.on("presence", applyPresence);
 
   setInterval(tick, 1000);
 })();

@@ -117,6 +117,39 @@
     });
   });
 
+  // --- board and role, remembered on this phone for the next dialogue -----------------
+  // Only what the person picked themselves, in this browser's localStorage: the next join
+  // form starts with them chosen, so joining is one tap on "Gå med".
+  var PROFILE_KEY = "aterforing-profile";
+  function local() { try { return window.localStorage; } catch (e) { return null; } }
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-remember-profile]"), function (form) {
+    var board = form.querySelector("select[name=organization]");
+    var roles = form.querySelectorAll("input[name=role]");
+    var storage = local();
+    var saved = null;
+    if (storage) {
+      try { saved = JSON.parse(storage.getItem(PROFILE_KEY) || "null"); } catch (e) { saved = null; }
+    }
+    var anyRole = Array.prototype.some.call(roles, function (r) { return r.checked; });
+    var hasErrors = !!form.querySelector(".error");
+    if (saved && !hasErrors) {
+      if (board && !board.value && saved.organization &&
+          board.querySelector('option[value="' + String(saved.organization).replace(/"/g, "") + '"]')) {
+        board.value = saved.organization;
+      }
+      if (!anyRole) {
+        Array.prototype.forEach.call(roles, function (r) { if (r.value === saved.role) { r.checked = true; } });
+      }
+    }
+    form.addEventListener("submit", function () {
+      var role = form.querySelector("input[name=role]:checked");
+      if (!storage || !board || !role || !board.value) { return; }
+      try {
+        storage.setItem(PROFILE_KEY, JSON.stringify({ organization: board.value, role: role.value }));
+      } catch (e) { /* storage full or off: the form still works */ }
+    });
+  });
+
   // The profile form's name: warn before sending too.
   Array.prototype.forEach.call(document.querySelectorAll("form:not([data-draft])"), function (form) {
     var input = form.querySelector("[data-pnr-check]");

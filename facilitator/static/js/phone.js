@@ -180,12 +180,24 @@
   // --- the stance poll -----------------------------------------------------------------
   var STANCES = ["agree", "partly", "disagree", "unknown"];
 
+  // An open poll is a card at the top of the page, answered with one tap; when it closes the
+  // card goes, and the result (with one's own answer) is kept lower down, under "Just nu".
   function renderPoll() {
     var section = $("phone-poll");
+    var done = $("phone-poll-done");
     var rid = state.poll ? state.poll.reflection_id : state.closedPoll;
     var r = rid ? state.reflections[rid] : null;
-    if (!r || isClosed()) { section.hidden = true; return; }
-    section.hidden = false;
+    var open = !!state.poll;
+    var mine = r ? state.myStances[String(rid)] : null;
+    section.hidden = !r || !open || isClosed();
+    done.hidden = !r || open || isClosed();
+    if (!r || isClosed()) { return; }
+    if (!open) {
+      $("poll-done-text").textContent = fmt(T.poll_closed_named, { title: r.title }) +
+        (mine ? " " + fmt(T.your_stance, { value: T[mine] }) : "");
+      renderResults(rid, $("poll-done-results"));
+      return;
+    }
     var box = $("poll-reflection");
     if (box.getAttribute("data-rid") !== String(rid)) {
       box.setAttribute("data-rid", String(rid));
@@ -196,20 +208,28 @@
       box.appendChild(el("p", "poll-reflection-title", r.title));
       if (r.evidence) { box.appendChild(el("p", "muted small", T.evidence + ": " + r.evidence)); }
     }
-    var open = !!state.poll;
-    $("poll-choices").hidden = !open;
-    var mine = state.myStances[String(rid)];
     Array.prototype.forEach.call(document.querySelectorAll("input[name=live-stance]"), function (input) {
       input.checked = input.value === mine;
     });
-    $("poll-chosen").textContent = open
-      ? (mine ? fmt(T.your_stance, { value: T[mine] }) : "")
-      : T.poll_closed + (mine ? " " + fmt(T.your_stance, { value: T[mine] }) : "");
-    renderResults(rid);
+    $("poll-chosen").textContent = mine ? fmt(T.your_stance, { value: T[mine] }) : "";
+    renderResults(rid, $("poll-results"));
   }
 
-  function renderResults(rid) {
-    var box = $("poll-results");
+  // Someone typing keeps their place; anyone else is taken to the top, where the poll is.
+  function typing() {
+    var a = document.activeElement;
+    return !!a && (a.tagName === "TEXTAREA" || a.tagName === "SELECT" ||
+      (a.tagName === "INPUT" && a.type !== "radio" && a.type !== "checkbox"));
+  }
+
+  function pollOpened() {
+    if (navigator.vibrate) {
+      try { navigator.vibrate(80); } catch (e) { /* not allowed here: the card is enough */ }
+    }
+    if (!typing()) { window.scrollTo(0, 0); }
+  }
+
+  function renderResults(rid, box) {
     box.textContent = "";
     var tally = state.tallies[rid];
     if (!tally || !tally.n) { return; }
@@ -300,6 +320,8 @@
     button.appendChild(el("span", "vote-count", "0"));
     button.appendChild(el("span", "vote-word", ""));
     actions.appendChild(button);
+    // One's own question shows its support, without a button: the server refuses such a vote.
+    actions.appendChild(el("p", "own-votes muted small"));
     li.appendChild(actions);
     nodes[entry.key] = li;
     return li;
@@ -324,6 +346,10 @@
     var votable = !entry.pending && item.kind === "question" && !isClosed();
     actions.hidden = !votable;
     var button = actions.querySelector("button");
+    var ownVotes = actions.querySelector(".own-votes");
+    button.hidden = entry.own;
+    ownVotes.hidden = !entry.own;
+    ownVotes.textContent = (item.votes || 0) === 1 ? T.own_vote_one : fmt(T.own_vote_many, { n: item.votes || 0 });
     button.setAttribute("data-id", String(item.id));
     button.setAttribute("aria-pressed", state.myVotes[item.id] ? "true" : "false");
     button.querySelector(".vote-count").textContent = String(item.votes || 0);
@@ -367,7 +393,7 @@
     if (!button) { return; }
     var id = Number(button.getAttribute("data-id"));
     var item = state.items[id];
-    if (!item) { return; }
+    if (!item || state.mine[id]) { return; }
     var on = !state.myVotes[id];
     // Optimistic: the count moves now; the next tally has the true number.
     if (on) { state.myVotes[id] = true; } else { delete state.myVotes[id]; }
@@ -485,6 +511,7 @@
       return;
     }
     setError(f, "");
+    f.refocus = true;  // sent by a press here: the field gets focus back once it is stored
     var payload = payloadFor(f);
     f.draft.payload = payload;
     lock(f, true);
@@ -511,12 +538,16 @@
       var message = !item ? T.sent : item.flagged ? T.sent_flagged
         : item.status === "pending" ? T.sent_pending : T.sent_public;
       setStatus(f, message, item && item.flagged ? "wait" : "ok");
+      f.pendingId = item && item.status === "pending" && !item.flagged ? item.id : null;
       announce(message);
       renderQuestions(false);
+      if (f.refocus) { f.text.focus(); }
+      f.refocus = false;
       return;
     }
     if (ack.error === "offline") {
       setStatus(f, T.waiting);  // stays locked: the outbox sends it after the reconnect
+      f.refocus = false;  // a resend later must not pull focus from where the person is then
       return;
     }
     if (TRANSIENT[ack.error]) {
@@ -585,6 +616,17 @@
       send(f);
     });
     if (f.text.value) { checkPnr(f); }
+  }
+
+  // The item a form said "väntar på granskning" about is approved: the form says so instead.
+  function approvedOwn(id) {
+    Object.keys(forms).forEach(function (name) {
+      var f = forms[name];
+      if (f.pendingId === id) {
+        f.pendingId = null;
+        setStatus(f, T.own_approved_status, "ok");
+      }
+    });
   }
 
   function formForClientId(clientId) {
@@ -691,6 +733,7 @@
         if (state.mine[d.id]) {
           if (state.mine[d.id].status === "pending") { announce(T.own_approved); }
           state.mine[d.id].status = "approved";
+          approvedOwn(d.id);
         } else {
           announce(fmt(d.kind === "question" ? T.new_question : T.new_item, { text: clip(d.text, 90) }));
         }
@@ -724,6 +767,7 @@
       state.poll = d.poll || null;
       state.closedPoll = d.poll ? null : (d.closed || null);
       renderPoll();
+      if (d.poll && !isClosed()) { pollOpened(); }
       if (d.poll && state.reflections[d.poll.reflection_id]) {
         announce(fmt(T.poll_open, { title: state.reflections[d.poll.reflection_id].title }));
       } else if (d.closed) {
@@ -753,6 +797,7 @@
     if (before && before.status === "pending" && d.status === "approved" && !state.items[d.id]) {
       announce(T.own_approved);
     }
+    if (d.status === "approved" && !d.flagged) { approvedOwn(d.id); }
     renderQuestions(false);
   }
 
@@ -790,6 +835,15 @@
 
   Array.prototype.forEach.call(root.querySelectorAll("form[data-form]"), setupForm);
   $("phone-questions").addEventListener("click", onVoteClick);
+  // "Ställ en fråga" goes straight into the question field: one tap, and the keyboard is up.
+  $("phone-jump").addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a");
+    if (!link) { return; }
+    event.preventDefault();
+    var field = $("question-text");
+    field.focus();
+    if (field.scrollIntoView) { field.scrollIntoView({ block: "center" }); }
+  });
   $("poll-choices").addEventListener("change", onStanceChosen);
   Array.prototype.forEach.call(document.querySelectorAll("[data-sort]"), function (b) {
     b.addEventListener("click", function () { setSort(b.getAttribute("data-sort")); });
