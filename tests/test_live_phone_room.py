@@ -85,6 +85,8 @@ class Taps:
 
 
 def to_question_field(page, taps):
+    # The page has loaded (as a person sees it) before the tap.
+    expect(page.locator("#phone-status")).to_have_attribute("data-state", "connected")
     taps.tap(page.get_by_role("link", name="Ställ en fråga"))
     expect(page.get_by_label("Din fråga")).to_be_focused()
 
