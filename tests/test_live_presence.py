@@ -89,13 +89,15 @@ def test_a_person_with_two_tabs_counts_once_and_other_dialogues_do_not_count(mee
     assert counts(console)[0]["total"] == 1  # the second tab is still there
 
 
-@pytest.mark.parametrize(("groups", "shown", "pooled"), [
-    ({"a": 5, "b": 4}, [["a", 5], ["b", 4]], 0),
-    ({"a": 5, "b": 1, "c": 2}, [["a", 5]], 3),
-    ({"a": 5, "b": 4, "c": 1}, [["a", 5]], 5),     # b joins c: 1 alone could be derived
-    ({"a": 5, "b": 1}, [], 0),                      # nothing can be shown but the total
-    ({"a": 2, "b": 2}, [], 0),
-    ({}, [], 0),
-])
-def test_safe_groups(groups, shown, pooled):
-    assert presence.safe_groups(groups, 3) == (shown, pooled)
+def test_a_board_and_a_role_together_cannot_single_out_one_phone(meeting):
+    console = meeting.facilitator_socket()
+    for _ in range(3):
+        meeting.phone()
+    meeting.phone(role="chef")
+    for _ in range(3):
+        nykoping_phone(meeting, role="chef")
+    [update] = counts(console)
+    assert update["total"] == 7
+    assert update["by_role"] == [{"role": "chef", "n": 4}, {"role": "socialsekreterare", "n": 3}]
+    # Gnesta (4) minus its socialsekreterare (3) would be Gnesta's one chef: no boards shown.
+    assert update["by_board"] == [] and update["other_boards"] == 0

@@ -8,7 +8,8 @@ out when its heartbeat expires. Changes are coalesced: at most two counts a seco
 meeting, sent to the facilitators' room (through the message queue, so a console on any
 process hears them) with a version that only grows, so a late message never wins.
 
-A group of fewer than `MIN_GROUP_SIZE` phones is never sent on its own (`safe_groups`).
+A group of fewer than `MIN_GROUP_SIZE` phones is never sent on its own, nor one that could be
+worked out from the groups shown (`core/groups.protect_cells`, the rule every result follows).
 """
 
 import json
@@ -70,8 +71,10 @@ def _redis(state: _State):
         if url.startswith(("redis://", "rediss://", "unix://")):
             import redis
 
-            state.redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2,
-                                               decode_responses=True)
+            from ..core import redisclient
+
+            state.redis = redis.Redis.from_url(
+                url, decode_responses=True, **redisclient.client_options(current_app.config))
     return state.redis
 
 
@@ -134,59 +137,47 @@ def left(sid: str) -> None:
 # --- counting --------------------------------------------------------------------------
 
 
-def safe_groups(counts: dict, minimum: int) -> tuple[list, int]:
-    """Groups that may be shown, largest first, and the pooled rest ("Övriga").
-
-    A group under `minimum` is never shown on its own; the small ones are pooled, and when
-    the pool itself is under `minimum` (it could be read as total minus the groups shown),
-    the smallest shown group joins it until it is large enough. When nothing is left to show
-    on its own, the pool is the total: then there are no groups at all (0).
-    """
-    shown = {k: n for k, n in counts.items() if n >= minimum}
-    rest = sum(counts.values()) - sum(shown.values())
-    while 0 < rest < minimum and shown:
-        smallest = min(shown, key=lambda k: (shown[k], str(k)))
-        rest += shown.pop(smallest)
-    if not shown:
-        rest = 0  # everything pooled is the total, which is shown anyway
-    ordered = sorted(shown.items(), key=lambda kv: (-kv[1], str(kv[0])))
-    return [[k, n] for k, n in ordered], rest
-
-
 def summary(dialogue_id: int, people: dict, version: int) -> dict:
     """The count the console shows: the total, and by board and by role what the small-group
     rule lets through, and how many have joined the dialogue at all.
     `people`: participant id -> (organization id, role)."""
     from sqlalchemy import func
 
+    from ..core import groups
     from ..organizations.models import Organization
     from ..participants.models import Participant
 
-    minimum = int(current_app.config.get("MIN_GROUP_SIZE", 3))
-    by_board: dict = {}
-    by_role: dict = {}
+    limit = groups.min_group_size()
+    # Counts per (board, role) cell, the board as a string key ("-": no board).
+    cells: dict[tuple[str, str], dict[str, int]] = {}
     for org_id, role in people.values():
-        by_board[org_id] = by_board.get(org_id, 0) + 1
-        by_role[role] = by_role.get(role, 0) + 1
-    boards, other_boards = safe_groups(by_board, minimum)
-    ids = [org_id for org_id, _n in boards if org_id is not None]
+        cell = cells.setdefault(("-" if org_id is None else str(org_id), role), {"n": 0})
+        cell["n"] += 1
+    by_role, by_board = groups.protect_cells(cells, limit=limit)
+    ids = [int(k) for k in by_board.groups if k not in (groups.OTHER, "-")]
     names = dict(db.session.execute(
         select(Organization.id, Organization.short_name).where(Organization.id.in_(ids))
     ).all()) if ids else {}
-    roles, other_roles = safe_groups(by_role, minimum)
+
+    def shown(breakdown, key):
+        return sorted(((k, c["n"]) for k, c in breakdown.groups.items() if k != groups.OTHER),
+                      key=lambda kv: key(kv[0]))
+
+    boards = shown(by_board, lambda k: groups.board_sort_key(names.get(int(k), "")
+                                                            if k != "-" else "~"))
     joined = db.session.scalar(select(func.count()).select_from(Participant)
                                .where(Participant.dialogue_id == dialogue_id))
     return {
         "v": version,
         "total": len(people),
         "joined": joined,
-        "min_group": minimum,
+        "min_group": limit,
         # A board's short name; null: no board (IVO and others).
-        "by_board": [{"board": names.get(org_id) if org_id is not None else None, "n": n}
-                     for org_id, n in boards],
-        "other_boards": other_boards,
-        "by_role": [{"role": role, "n": n} for role, n in roles],
-        "other_roles": other_roles,
+        "by_board": [{"board": names.get(int(k)) if k != "-" else None, "n": n}
+                     for k, n in boards],
+        "other_boards": by_board.groups.get(groups.OTHER, {}).get("n", 0),
+        "by_role": [{"role": k, "n": n} for k, n in shown(by_role, groups.role_sort_key)],
+        "other_roles": by_role.groups.get(groups.OTHER, {}).get("n", 0),
     }
 
 
