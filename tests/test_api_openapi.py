@@ -90,7 +90,10 @@ def test_ids_beyond_32_bits_are_not_found_for_every_method(client, seeded):
     assert client.get("/api/v1/organizations/0", headers=headers).status_code == 404
 
 
-schema = schemathesis.openapi.from_dict(build_document(create_app("testing")))
+# The outcome operations (follow-up items, decisions, redovisning) run in test_api_outcomes.py,
+# over data that reaches their services, with IVO's token and a board's.
+schema = schemathesis.openapi.from_dict(build_document(create_app("testing"))).exclude(
+    tag=["follow-up items", "decisions", "redovisning"])
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, response_headers_conformance]

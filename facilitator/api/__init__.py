@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import models, routes  # noqa: F401
+    from . import models, outcomes, routes  # noqa: F401
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(routes.v1)

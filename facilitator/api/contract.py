@@ -40,12 +40,25 @@ class Operation:
     errors: tuple[int, ...] = ()
     #: Answered without a token.
     public: bool = False
+    #: Open to a board's token too (its services decide what the board may do); any other
+    #: operation refuses a board's token with 403.
+    boards: bool = False
 
 
 def operation(**kwargs) -> Callable:
     """Declare a view's `Operation` (its OpenAPI operation), for every method of its rule."""
     def decorate(view):
         view.operation = Operation(**kwargs)
+        return view
+
+    return decorate
+
+
+def operations(**by_method: Operation) -> Callable:
+    """Declare one `Operation` per method of a view whose rule takes several (one rule per
+    path): `@operations(GET=Operation(...), POST=Operation(...))`."""
+    def decorate(view):
+        view.operations = dict(by_method)
         return view
 
     return decorate

@@ -9,6 +9,7 @@ marshmallow schema the OpenAPI document shows, so the document cannot drift from
 from marshmallow import EXCLUDE, Schema, fields, validate
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     EmailField,
     IntegerField,
@@ -75,6 +76,9 @@ def _field(unbound: UnboundField, description: str | None) -> fields.Field:
     if issubclass(kind, SelectFieldBase) and (choices := _static_choices(unbound)):
         common["validate"] = [*limits, validate.OneOf(choices)]
         return fields.String(**common)
+    if issubclass(kind, DateField):
+        # A date the form parses: YYYY-MM-DD ("format": "date").
+        return fields.Date(**common)
     if issubclass(kind, DateTimeLocalField):
         fmt = unbound.kwargs.get("format")
         fmt = fmt[0] if isinstance(fmt, list | tuple) else fmt

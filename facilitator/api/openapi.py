@@ -20,8 +20,13 @@ BLUEPRINT = "api_v1"
 
 DESCRIPTION = (
     "Prepare återföringsdialoger: organizations (boards), dialogues, their reflections and "
-    "agenda items. Authenticate with a facilitator's API token, created on the page "
-    "/api-nycklar: `Authorization: Bearer atf_...`. Times in `starts_at` are local "
+    "agenda items; follow their outcomes: follow-up items with their history, IVO's decision, "
+    "the boards' redovisning in versions and the trace of a reflection. Authenticate with a "
+    "facilitator's API token, created on the page /api-nycklar: `Authorization: Bearer "
+    "atf_...`. A board's token (`atn_...`, made by the board's own account or an admin on "
+    "/api-nycklar/namnder) acts as the board: it reads and updates only that board's own "
+    "follow-up items and redovisning; another board's answer 404, and every other operation "
+    "403. Dates are `YYYY-MM-DD`. Times in `starts_at` are local "
     "Europe/Stockholm (`YYYY-MM-DDTHH:MM`); other timestamps are UTC. Every error is JSON: "
     "`{\"error\": code, \"message\": text, \"errors\": {field: [text]}}`, also a 404 for an "
     "unknown path and a 405 for a method a path does not take."
@@ -31,7 +36,9 @@ DESCRIPTION = (
 ERRORS = {
     400: "The body is not a JSON object, or a field did not validate (see `errors`).",
     401: "No valid API token: send `Authorization: Bearer <token>`.",
-    403: "The token's facilitator does not facilitate this dialogue.",
+    403: ("The token may not do this: its facilitator does not facilitate this dialogue, only "
+          "IVO may do it, or it is a board's token, which reaches only the board's own "
+          "follow-up items and redovisning."),
     404: "No such resource.",
     409: ("The change conflicts with the resource's state, or with a name that already exists "
           "(see `errors`)."),
@@ -116,6 +123,8 @@ class _Builder:
         errors = set(op.errors)
         if not op.public:
             errors.add(401)
+            if not op.boards:
+                errors.add(403)  # a board's token
         if rule.arguments:
             errors.add(404)
         spec = {"operationId": op.id, "summary": op.summary, "tags": [op.tag]}

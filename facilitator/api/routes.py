@@ -25,13 +25,14 @@ from ..core.errors import render_error
 from ..core.payloads import apply_errors
 from ..dialogues import services as dialogues
 from ..dialogues.forms import AgendaItemForm, DialogueForm, ReflectionForm
-from ..errors import DomainError, NotAuthenticated, ValidationFailed
+from ..errors import DomainError, NotAuthenticated, PermissionDenied, ValidationFailed
 from ..extensions import csrf
+from ..followups.reviewers import Reviewer, board_of
 from ..organizations import services as organizations
 from ..organizations.forms import OrganizationForm
-from . import services
+from . import boards, services
 from .contract import ID, Resource, answer, body, operation, register
-from .forms import ApiTokenForm, RevokeForm
+from .forms import ApiTokenForm, BoardTokenForm, RevokeForm
 from .openapi import document
 from .schemas import (
     AgendaItemSchema,
@@ -82,6 +83,41 @@ def revoke(token_id: int):
     return redirect(url_for("api.tokens"))
 
 
+@bp.route("/api-nycklar/namnder", methods=["GET", "POST"])
+@login_required
+def board_tokens():
+    """A board's own API tokens (its staff accounts), or every board's (an admin)."""
+    is_admin = not board_of(current_user) and current_user.is_admin
+    form_class = BoardTokenForm if is_admin else ApiTokenForm
+    choices = {"organization_choices": boards.board_token_choices()} if is_admin else {}
+    form = form_class(**choices)
+    created = None
+    status = 200
+    if request.method == "POST":
+        try:
+            created = boards.create_board_token(current_user, request.form)
+        except ValidationFailed as error:
+            apply_errors(form, error)
+            status = 400
+        else:
+            form = form_class(formdata=None, **choices)
+    return render_template(
+        "api/board_tokens.html", form=form, revoke_form=RevokeForm(), is_admin=is_admin,
+        tokens=boards.list_board_tokens(current_user),
+        created_token=created[1] if created else None,
+        created=created[0] if created else None,
+    ), status
+
+
+@bp.post("/api-nycklar/namnder/<int:token_id>/aterkalla")
+@login_required
+def revoke_board_token(token_id: int):
+    if RevokeForm().validate_on_submit():
+        token = boards.revoke_board_token(current_user, token_id)
+        flash(_("Nyckeln %(name)s är återkallad.", name=token.name), "success")
+    return redirect(url_for("api.board_tokens"))
+
+
 # --- API plumbing ----------------------------------------------------------------------
 
 
@@ -96,15 +132,22 @@ def _bearer() -> str | None:
 @v1.before_request
 def _authenticate():
     view = current_app.view_functions.get(request.endpoint)
-    if getattr(getattr(view, "operation", None), "public", False):
+    op = getattr(view, "operations", {}).get(request.method) or getattr(view, "operation", None)
+    if getattr(op, "public", False):
         return None
-    user = services.user_for_token(_bearer())
-    if user is None:
+    raw = _bearer()
+    actor = services.user_for_token(raw) or boards.reviewer_for_api_token(raw)
+    if actor is None:
         raise NotAuthenticated(
             _("Skicka en giltig API-nyckel i huvudet Authorization: Bearer <nyckel>. "
               "Nycklar skapas på sidan API-nycklar.")
         )
-    g.api_user = user
+    if isinstance(actor, Reviewer) and not getattr(op, "boards", False):
+        # A board's token acts as the board: only the operations its pages offer it too.
+        raise PermissionDenied(
+            _("En nämnds API-nyckel når bara nämndens egna uppföljningspunkter och "
+              "redovisning."))
+    g.api_user = actor
     return None
 
 
@@ -210,15 +253,6 @@ def reflection_trace(dialogue_id: int, reflection_id: int):
     from ..traces import services as traces
 
     return jsonify(traces.reflection_trace(g.api_user, dialogue_id, reflection_id))
-
-
-@v1.get(f"{DIALOGUE}/decision")
-@operation(id="getDecision", summary="IVO's decision and the boards' redovisning versions",
-           tag="decisions", response=DECISION, errors=(403,))
-def decision(dialogue_id: int):
-    from ..decisions import services as decisions
-
-    return jsonify(decisions.decision_export(g.api_user, dialogue_id))
 
 
 @v1.get("/openapi.json")

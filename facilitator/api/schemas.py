@@ -69,14 +69,15 @@ class LocalMinutes(fields.String):
         return value.replace(tzinfo=UTC).astimezone(LOCAL_TZ).strftime(LOCAL_FORMAT)
 
 
-def _text(**kwargs) -> fields.Function:
+def text_or_empty(**kwargs) -> fields.Function:
     """A text column that may be NULL in old rows; answered as "" then."""
     name = kwargs.pop("attribute")
     return fields.Function(lambda obj: getattr(obj, name) or "", metadata={
         "type": "string", **kwargs.pop("metadata", {})}, **kwargs)
 
 
-def _flag(name: str) -> fields.Function:
+def flag(name: str) -> fields.Function:
+    """A flag column, always true or false."""
     return fields.Function(lambda obj: bool(getattr(obj, name)), metadata={"type": "boolean"})
 
 
@@ -118,18 +119,18 @@ class DialogueSchema(Schema):
 
     id = Id()
     title = fields.String()
-    purpose = _text(attribute="purpose")
+    purpose = text_or_empty(attribute="purpose")
     status = fields.Enum(DialogueStatus, by_value=True)
     starts_at = LocalMinutes(allow_none=True)
     duration_minutes = fields.Integer()
-    place_room = _text(attribute="place_room")
-    place_address = _text(attribute="place_address")
-    is_digital = _flag("is_digital")
+    place_room = text_or_empty(attribute="place_room")
+    place_address = text_or_empty(attribute="place_address")
+    is_digital = flag("is_digital")
     join_code = fields.String(allow_none=True,
                               metadata={"description": "What participants type to join."})
-    premoderation = _flag("premoderation")
+    premoderation = flag("premoderation")
     participation_mode = fields.Enum(ParticipationMode, by_value=True)
-    show_board_results = _flag("show_board_results")
+    show_board_results = flag("show_board_results")
     organization_ids = Ids("organizations")
     facilitator_ids = Ids("facilitators")
     reflection_ids = Ids("reflections")
@@ -150,12 +151,12 @@ class ReflectionSchema(Schema):
     dialogue_id = Id()
     kind = fields.Enum(ReflectionKind, by_value=True)
     title = fields.String()
-    body_md = _text(attribute="body_md", metadata={"description": "Markdown."})
+    body_md = text_or_empty(attribute="body_md", metadata={"description": "Markdown."})
     body_html = fields.Function(lambda r: render_body(r.body_md or ""), metadata={
         "type": "string", "description": "body_md rendered and sanitized."})
-    legal_basis = _text(attribute="legal_basis")
-    evidence = _text(attribute="evidence")
-    applies_to_all = _flag("applies_to_all")
+    legal_basis = text_or_empty(attribute="legal_basis")
+    evidence = text_or_empty(attribute="evidence")
+    applies_to_all = flag("applies_to_all")
     organization_ids = Ids("organizations")
     position = fields.Integer()
     created_at = UtcTime()
@@ -169,7 +170,7 @@ class AgendaItemSchema(Schema):
     id = Id()
     dialogue_id = Id()
     title = fields.String()
-    description = _text(attribute="description")
+    description = text_or_empty(attribute="description")
     planned_minutes = fields.Integer()
     position = fields.Integer()
     reflection_ids = Ids("reflections")

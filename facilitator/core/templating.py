@@ -42,7 +42,8 @@ def init_app(app: Flask) -> None:
         from flask_login import current_user
 
         if getattr(current_user, "organization_id", None):  # a board's staff account
-            return [("followups.board_home", _l("Vår uppföljning"))]
+            return [("followups.board_home", _l("Vår uppföljning")),
+                    ("api.board_tokens", _l("API-nycklar"))]
         return [(endpoint, label) for endpoint, label in NAV if endpoint in app.view_functions]
 
     app.jinja_env.globals["facilitator_nav"] = facilitator_nav

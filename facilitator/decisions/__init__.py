@@ -6,10 +6,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import models, routes, services  # noqa: F401
+    from . import hooks, models, routes, services  # noqa: F401
 
     app.register_blueprint(routes.bp)
-    services.register()
+    hooks.register()
 
     @app.context_processor
     def _decision_helpers():

@@ -15,16 +15,14 @@ from ..audit import services as audit
 from ..core.clock import as_aware_utc, today_local, utcnow
 from ..core.payloads import validated
 from ..dialogues.access import get_dialogue, managed_dialogue
-from ..dialogues.models import Dialogue, DialogueStatus, Reflection, ReflectionKind
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..dialogues.models import Dialogue, Reflection, ReflectionKind
+from ..errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..followups import reports
 from ..followups.reviewers import Reviewer, as_reviewer, facilitator_only
 from ..organizations.models import Organization
 from .forms import DecisionForm, MeasureForm, ReviewForm
 from .models import (
-    KIND_LABELS,
-    MEASURE_STATUS_LABELS,
     REPORT_STATUS_LABELS,
     Decision,
     Measure,
@@ -59,7 +57,8 @@ def requirement_choices(dialogue: Dialogue) -> list[tuple[int, str]]:
             if r.kind in (ReflectionKind.DEFICIENCY, ReflectionKind.CONCERN)]
 
 
-def _measures(decision: Decision, organization: Organization) -> dict[int, Measure]:
+def measures_for(decision: Decision, organization: Organization) -> dict[int, Measure]:
+    """The board's measures under the decision, by reflection id."""
     return {m.reflection_id: m for m in db.session.scalars(select(Measure).where(
         Measure.decision_id == decision.id, Measure.organization_id == organization.id))}
 
@@ -116,7 +115,7 @@ def board_decision(dialogue: Dialogue, organization: Organization) -> dict | Non
     decision = decision_for(dialogue)
     if decision is None:
         return None
-    measures = _measures(decision, organization)
+    measures = measures_for(decision, organization)
     requirements = []
     for r in decision.requirements:
         if not applies_to(r, organization, dialogue):
@@ -137,63 +136,6 @@ def board_decision(dialogue: Dialogue, organization: Organization) -> dict | Non
             m.updated_at > latest.submitted_at for m in measures.values()),
         "history": history(decision, organization),
     }
-
-
-def _report_part(dialogue: Dialogue, organization: Organization, report: dict) -> None:
-    """Adds the decision and the board's measures to the redovisning's report structure."""
-    decision = decision_for(dialogue)
-    if decision is None:
-        return
-    measures = _measures(decision, organization)
-    found = versions(decision, organization)
-    report["decision"] = {
-        "decided_on": long_date(decision.decided_on), "case_number": decision.case_number,
-        "deadline": long_date(decision.report_due), "version_label": "",
-        "requirements": [{
-            "reflection_id": r.id, "title": r.title, "legal_basis": r.legal_basis or "",
-            "measures": [{
-                "text": m.text, "kind": str(KIND_LABELS[m.kind]), "timetable": m.timetable,
-                "role": m.responsible_role, "status": str(MEASURE_STATUS_LABELS[m.status]),
-                "evidence": [line for line in m.evidence.splitlines() if line.strip()],
-            }] if has_measure(m := measures.get(r.id)) else [],
-        } for r in decision.requirements if applies_to(r, organization, dialogue)],
-        "submitted_versions": len(found),
-    }
-
-
-def deadlines_due(today: date, horizon: date) -> list[tuple]:
-    """Boards whose redovisning is due by `horizon` (or overdue) and not yet submitted or
-    sent back for additions: one reminder line each, for `flask followups remind`."""
-    out = []
-    for decision in db.session.scalars(select(Decision).where(Decision.report_due <= horizon)
-                                       .order_by(Decision.report_due)):
-        dialogue = db.session.get(Dialogue, decision.dialogue_id)
-        if dialogue is None or dialogue.status == DialogueStatus.ARCHIVED:
-            continue
-        for org in dialogue.organizations:
-            state = board_decision(dialogue, org)
-            latest = state["latest"]
-            if not state["requirements"] or (
-                    latest is not None and latest.status != ReportStatus.ADDITIONS_REQUESTED):
-                continue
-            line = _("Redovisningen till IVO för %(dialogue)s (diarienummer %(case)s): %(when)s.",
-                     dialogue=dialogue.title, case=decision.case_number,
-                     when=countdown(decision, today))
-            if state["missing"]:
-                line += " " + state["missing_text"] + "."
-            out.append((org, line, decision.report_due < today))
-    return out
-
-
-def register() -> None:
-    """Let the redovisning carry the decision (followups/reports.py asks its extensions) and
-    the reminders cover its deadline (followups/reminders.py)."""
-    from ..followups import reminders
-
-    if _report_part not in reports.EXTENSIONS:
-        reports.EXTENSIONS.append(_report_part)
-    if deadlines_due not in reminders.DEADLINES:
-        reminders.DEADLINES.append(deadlines_due)
 
 
 # --- IVO: the decision ---------------------------------------------------------------------
@@ -291,7 +233,8 @@ def review_report(actor, dialogue_id, version_id, payload) -> ReportVersion:
 def _board_scope(actor, dialogue_id) -> tuple[Reviewer, Dialogue, Organization, Decision]:
     reviewer = as_reviewer(actor)
     if reviewer is None:
-        facilitator_only(actor)  # pragma: no cover - as_reviewer returned None: IVO
+        raise PermissionDenied(_("Det här är nämndens egen redovisning. IVO ser nämndernas "
+                                 "redovisningar på beslutets sida."))
     dialogue = get_dialogue(dialogue_id if dialogue_id is not None else reviewer.dialogue_id)
     if reviewer.dialogue_id is not None and reviewer.dialogue_id != dialogue.id:
         raise NotFound(_("Dialogen finns inte."))
@@ -326,7 +269,7 @@ def save_measures(actor, dialogue_id, payload) -> list[Measure]:
     save): a deficiency left blank is left alone; one begun must be complete. Nothing is
     stored unless every filled-in measure is valid."""
     _reviewer, dialogue, organization, decision = _board_scope(actor, dialogue_id)
-    existing = _measures(decision, organization)
+    existing = measures_for(decision, organization)
     forms, errors = [], {}
     for r in decision.requirements:
         if not applies_to(r, organization, dialogue):
@@ -340,25 +283,64 @@ def save_measures(actor, dialogue_id, payload) -> list[Measure]:
             errors.update({prefix + name: messages for name, messages in error.errors.items()})
     if errors:
         raise ValidationFailed(_("Kontrollera åtgärderna: något saknas."), errors=errors)
-    saved = []
-    for r, form in forms:
-        measure = existing.get(r.id)
-        if measure is None:
-            measure = Measure(decision_id=decision.id, reflection_id=r.id,
-                              organization_id=organization.id)
-            db.session.add(measure)
-        values = {"text": form.text.data.strip(), "kind": MeasureKind(form.kind.data),
-                  "timetable": form.timetable.data.strip(),
-                  "responsible_role": form.responsible_role.data.strip(),
-                  "status": MeasureStatus(form.status.data),
-                  "evidence": (form.evidence.data or "").strip()}
-        if any(getattr(measure, key) != value for key, value in values.items()):
-            for key, value in values.items():
-                setattr(measure, key, value)
-            measure.updated_at = utcnow()
-        saved.append(measure)
+    saved = [_store(decision, organization, r, form, existing.get(r.id)) for r, form in forms]
     db.session.flush()
     return saved
+
+
+def _store(decision: Decision, organization: Organization, reflection: Reflection,
+           form: MeasureForm, measure: Measure | None) -> Measure:
+    """Write a validated measure form onto the board's measure (made when there is none)."""
+    if measure is None:
+        measure = Measure(decision_id=decision.id, reflection_id=reflection.id,
+                          organization_id=organization.id)
+        db.session.add(measure)
+    values = {"text": form.text.data.strip(), "kind": MeasureKind(form.kind.data),
+              "timetable": form.timetable.data.strip(),
+              "responsible_role": form.responsible_role.data.strip(),
+              "status": MeasureStatus(form.status.data),
+              "evidence": (form.evidence.data or "").strip()}
+    if any(getattr(measure, key) != value for key, value in values.items()):
+        for key, value in values.items():
+            setattr(measure, key, value)
+        measure.updated_at = utcnow()
+    return measure
+
+
+def save_measure(actor, dialogue_id, reflection_id, payload) -> Measure:
+    """A board saves its measure for one required deficiency (the API's way; the page saves
+    them all in one form). A deficiency not required of this board is not found."""
+    _reviewer, dialogue, organization, decision = _board_scope(actor, dialogue_id)
+    reflection = next((r for r in decision.requirements if str(r.id) == str(reflection_id)
+                       and applies_to(r, organization, dialogue)), None)
+    if reflection is None:
+        raise NotFound(_("Beslutet kräver inga åtgärder av nämnden för den bristen."))
+    form = validated(MeasureForm, payload)
+    measure = _store(decision, organization, reflection, form,
+                     measures_for(decision, organization).get(reflection.id))
+    db.session.flush()
+    return measure
+
+
+def report_version(actor, dialogue_id, version_id) -> ReportVersion:
+    """One submitted version of a redovisning: IVO reads every board's of a dialogue it
+    manages, a board only its own (another board's is not found)."""
+    reviewer = as_reviewer(actor)
+    if reviewer is None:
+        dialogue = managed_dialogue(actor, dialogue_id)
+        decision = decision_for(dialogue)
+        organization_id = None
+    else:
+        _reviewer, dialogue, organization, decision = _board_scope(reviewer, dialogue_id)
+        organization_id = organization.id
+    try:
+        version = db.session.get(ReportVersion, int(version_id))
+    except (TypeError, ValueError, OverflowError):
+        version = None
+    if (decision is None or version is None or version.decision_id != decision.id
+            or (organization_id is not None and version.organization_id != organization_id)):
+        raise NotFound(_("Redovisningen finns inte."))
+    return version
 
 
 def submit_report(actor, dialogue_id) -> ReportVersion:

@@ -80,6 +80,7 @@ def _event(item: FollowUpItem, actor, reviewer: Reviewer | None, kind: str, **fi
     event = FollowUpEvent(
         item=item, kind=kind, by_ivo=reviewer is None, actor_user_id=user_id,
         review_link_id=reviewer.link.id if reviewer and reviewer.link else None,
+        board_token_id=reviewer.api_token_id if reviewer else None,
         **fields,
     )
     db.session.add(event)
@@ -93,6 +94,8 @@ def event_author(event: FollowUpEvent) -> str:
     board = owner_name(event.item, short=True)
     if event.actor is not None:
         return _("%(name)s, %(board)s", name=event.actor.name, board=board)
+    if event.board_token_id is not None:
+        return _("%(board)s (via nämndens API-nyckel)", board=board)
     return _("%(board)s (via granskningslänken)", board=board)
 
 

@@ -107,6 +107,8 @@ class FollowUpEvent(db.Model):
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: The review link a board used, when it acted through one.
     review_link_id: Mapped[int | None] = mapped_column(ForeignKey("review_links.id"))
+    #: The board's API token, when it acted through the API.
+    board_token_id: Mapped[int | None] = mapped_column(ForeignKey("board_api_tokens.id"))
     #: True when IVO wrote it (a comment the board reads).
     by_ivo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

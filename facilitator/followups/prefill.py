@@ -13,6 +13,9 @@ from .forms import IVO_OWNER
 from .models import Agreement, FollowUpItem, FollowUpStatus, SourceKind
 from .reviewers import facilitator_only
 
+#: Ids are 32-bit in every database we run on.
+MAX_ID = 2147483647
+
 # --- forms' choices and prefill ------------------------------------------------------
 
 
@@ -35,6 +38,8 @@ def resolve_source(dialogue: Dialogue, value: str | None):
     kind, _sep, raw = value.partition(":")
     try:
         kind, source_id = SourceKind(kind), int(raw)
+        if not 0 < source_id <= MAX_ID:  # beyond what the databases hold: no such source
+            raise ValueError(raw)
     except ValueError:
         raise ValidationFailed(
             _("Källan finns inte i den här dialogen."),

@@ -62,7 +62,11 @@ def items_for_dialogue(actor, dialogue_id) -> list[FollowUpItem]:
     dialogue = get_dialogue(dialogue_id)
     if reviewer.dialogue_id is not None and reviewer.dialogue_id != dialogue.id:
         raise NotFound(_("Dialogen finns inte."))
-    return items_for_board(reviewer, dialogue.id)
+    items = items_for_board(reviewer, dialogue.id)
+    if not items and all(o.id != reviewer.organization_id for o in dialogue.organizations):
+        # A dialogue the board took no part in is not found, as another board's item is.
+        raise NotFound(_("Dialogen finns inte."))
+    return items
 
 
 def items_for_board(reviewer, dialogue_id=None) -> list[FollowUpItem]:

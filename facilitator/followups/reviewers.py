@@ -1,4 +1,5 @@
-"""Who acts on follow-up items: IVO (a facilitator) or a board (a review link or a staff account).
+"""Who acts on follow-up items: IVO (a facilitator) or a board (a review link, a staff account
+or the board's API token).
 
 Services take an `actor` that is either a facilitator `User`, a board staff `User` (one with
 `organization_id` set) or a `Reviewer`; `as_reviewer` turns the second into the third so the
@@ -37,6 +38,8 @@ class Reviewer:
     link: ReviewLink | None = None
     #: The link's token as it came in the URL (to build the board's own links back).
     token: str | None = None
+    #: The board's API token it acts through, if any (`api/boards.py`).
+    api_token_id: int | None = None
 
     @property
     def dialogue_id(self) -> int | None:
