@@ -214,3 +214,19 @@ def test_minutes_compiled_before_the_rule_are_shown_under_it():
     assert tally["by_board"] == [] and tally["withheld"] == {"by_role": False,
                                                              "by_board": True}
     assert protected({"schema": 2, "x": 1}) == {"schema": 2, "x": 1}
+
+
+@settings(max_examples=150, deadline=None)
+@given(cells_strategy, st.integers(2, 4))
+def test_the_fast_exact_check_agrees_with_the_one_over_the_rationals(sizes, limit):
+    from facilitator.core import groups as g
+
+    atoms = frozenset(sizes)
+    shown = [atoms, *[frozenset(a for a in atoms if a[1] == r) for r in {a[1] for a in atoms}],
+             *[frozenset(a for a in atoms if a[0] == b) for b in {a[0] for a in atoms}]]
+    modular = g._derivable_small(sizes, shown, limit)
+    rows, g._MAX_ROWS_MODULAR = g._MAX_ROWS_MODULAR, 0  # force the Fraction path
+    try:
+        assert g._derivable_small(sizes, shown, limit) == modular
+    finally:
+        g._MAX_ROWS_MODULAR = rows

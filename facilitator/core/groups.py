@@ -18,6 +18,7 @@ the total for that, exactly, and pools boards until nothing small can be derived
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
@@ -125,10 +126,64 @@ def _members(breakdown: Breakdown, atoms: Iterable[tuple[str, str]], axis: int):
     return [frozenset(s) for s in sets.values() if s]
 
 
+#: Row reduction runs modulo this prime when the matrix is small enough that no minor of a
+#: 0/1 matrix of its size can reach it (Hadamard's bound): then ranks, and so what can be
+#: derived, are exactly those over the rationals, at integer speed.
+_PRIME = (1 << 61) - 1
+_MAX_ROWS_MODULAR = 32
+
+
+def _null_coordinates(rows: list[list[int]], ncols: int, prime: int | None) -> list[list]:
+    """For each column, its coordinates in a basis of the matrix's null space: a set of
+    columns is a combination of the rows exactly when its coordinates sum to zero."""
+    if prime:
+        m = [[x % prime for x in row] for row in rows]
+
+        def scaled(row, head):
+            inverse = pow(head, prime - 2, prime)
+            return [x * inverse % prime for x in row]
+
+        def sub(a, f, b):
+            return (a - f * b) % prime
+        zero, one = 0, 1
+    else:
+        m = [[Fraction(x) for x in row] for row in rows]
+
+        def scaled(row, head):
+            return [x / head for x in row]
+
+        def sub(a, f, b):
+            return a - f * b
+        zero, one = Fraction(0), Fraction(1)
+    pivots: list[int] = []
+    r = 0
+    for c in range(ncols):
+        pivot = next((i for i in range(r, len(m)) if m[i][c] != 0), None)
+        if pivot is None:
+            continue
+        m[r], m[pivot] = m[pivot], m[r]
+        m[r] = scaled(m[r], m[r][c])
+        for i in range(len(m)):
+            if i != r and m[i][c] != 0:
+                f = m[i][c]
+                m[i] = [sub(x, f, y) for x, y in zip(m[i], m[r], strict=True)]
+        pivots.append(c)
+        r += 1
+        if r == len(m):
+            break
+    free = [c for c in range(ncols) if c not in pivots]
+    z = [[zero] * len(free) for _ in range(ncols)]
+    for j, f in enumerate(free):
+        z[f][j] = one
+        for i, p in enumerate(pivots):
+            z[p][j] = sub(zero, m[i][f], one)
+    return z
+
+
 def _derivable_small(sizes: Mapping, shown: list[frozenset], limit: int) -> bool:
     """Whether some set of atoms with 0 < n < limit answers is a linear combination of the
     shown groups (the total among them): whether subtracting and adding what is shown could
-    single out a small group. Exact, over the rationals."""
+    single out a small group. Exact."""
     atoms = [a for a, n in sizes.items() if n > 0]
     # Atoms no shown group tells apart are one atom to anyone reading the result.
     classes: dict[tuple, int] = {}
@@ -136,36 +191,13 @@ def _derivable_small(sizes: Mapping, shown: list[frozenset], limit: int) -> bool
         signature = tuple(atom in s for s in shown)
         classes[signature] = classes.get(signature, 0) + sizes[atom]
     columns = list(classes)
-    rows = [[Fraction(int(sig[i])) for sig in columns] for i in range(len(shown))]
-    # Row-reduce; a set of columns is derivable iff it is orthogonal to the null space.
-    pivots: list[int] = []
-    r = 0
-    for c in range(len(columns)):
-        pivot = next((i for i in range(r, len(rows)) if rows[i][c] != 0), None)
-        if pivot is None:
-            continue
-        rows[r], rows[pivot] = rows[pivot], rows[r]
-        head = rows[r][c]
-        rows[r] = [x / head for x in rows[r]]
-        for i in range(len(rows)):
-            if i != r and rows[i][c] != 0:
-                f = rows[i][c]
-                rows[i] = [x - f * y for x, y in zip(rows[i], rows[r], strict=True)]
-        pivots.append(c)
-        r += 1
-        if r == len(rows):
-            break
-    free = [c for c in range(len(columns)) if c not in pivots]
-    # Null-space basis: one vector per free column; z[c] is column c's coordinates in it.
-    z = [[Fraction(0)] * len(free) for _ in columns]
-    for j, f in enumerate(free):
-        z[f][j] = Fraction(1)
-        for i, p in enumerate(pivots):
-            z[p][j] = -rows[i][f]
+    rows = [[int(sig[i]) for sig in columns] for i in range(len(shown))]
+    prime = _PRIME if len(rows) <= _MAX_ROWS_MODULAR else None
+    z = _null_coordinates(rows, len(columns), prime)
     small = [c for c in range(len(columns)) if classes[columns[c]] < limit]
     budget = [_SEARCH_BUDGET]
 
-    def search(start: int, n: int, acc: list[Fraction]) -> bool:
+    def search(start: int, n: int, acc: list) -> bool:
         for k in range(start, len(small)):
             c = small[k]
             m = n + classes[columns[c]]
@@ -175,11 +207,13 @@ def _derivable_small(sizes: Mapping, shown: list[frozenset], limit: int) -> bool
             if budget[0] < 0:
                 return True  # too many to try: assume the worst
             total = [a + b for a, b in zip(acc, z[c], strict=True)]
+            if prime:
+                total = [x % prime for x in total]
             if not any(total) or search(k + 1, m, total):
                 return True
         return False
 
-    return search(0, 0, [Fraction(0)] * len(free))
+    return search(0, 0, [0] * len(z[0]) if z else [])
 
 
 def protect_cells(cells: Mapping[tuple[str, str], Counts],
@@ -195,10 +229,25 @@ def protect_cells(cells: Mapping[tuple[str, str], Counts],
         _add(by_role.setdefault(role, {}), counts)
         _add(by_board.setdefault(board, {}), counts)
         sizes[(board, role)] = sizes.get((board, role), 0) + size(counts)
-    roles = protect(by_role, limit=limit)
+    forced = _pooled_boards(tuple(sorted((k, n) for k, n in sizes.items() if n > 0)), limit)
+    return protect(by_role, limit=limit), protect(by_board, limit=limit, pool=forced)
+
+
+@lru_cache(maxsize=512)
+def _pooled_boards(sizes_items: tuple, limit: int) -> frozenset[str]:
+    """The boards to pool beyond the small ones so that roles and boards shown together give
+    no small group away. It depends on the group sizes only, so it is worked out once per
+    set of sizes (a poll's tally is drawn again for every snapshot and every flush)."""
+    sizes = dict(sizes_items)
+    role_n: dict[str, dict[str, int]] = {}
+    board_n: dict[str, dict[str, int]] = {}
+    for (board, role), n in sizes.items():
+        _add(role_n.setdefault(role, {}), {"n": n})
+        _add(board_n.setdefault(board, {}), {"n": n})
+    roles = protect(role_n, limit=limit)
     forced: set[str] = set()
-    boards = protect(by_board, limit=limit)
-    everyone = frozenset(a for a, n in sizes.items() if n > 0)
+    boards = protect(board_n, limit=limit)
+    everyone = frozenset(sizes)
     while not roles.withheld and not boards.withheld and roles.groups and boards.groups:
         shown = [everyone, *_members(roles, everyone, 1), *_members(boards, everyone, 0)]
         if not _derivable_small(sizes, shown, limit):
@@ -206,8 +255,8 @@ def protect_cells(cells: Mapping[tuple[str, str], Counts],
         # The board view gives way: the next smallest shown board joins "Övriga".
         candidates = {k: c for k, c in boards.groups.items() if k != OTHER}
         forced.add(min(candidates, key=lambda k: (size(candidates[k]), k)))
-        boards = protect(by_board, limit=limit, pool=forced)
-    return roles, boards
+        boards = protect(board_n, limit=limit, pool=forced)
+    return frozenset(forced)
 
 
 def role_sort_key(key: str) -> tuple[int, str]:
