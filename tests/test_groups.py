@@ -230,3 +230,37 @@ def test_the_fast_exact_check_agrees_with_the_one_over_the_rationals(sizes, limi
         assert g._derivable_small(sizes, shown, limit) == modular
     finally:
         g._MAX_ROWS_MODULAR = rows
+
+
+def test_a_boards_roles_shown_beside_the_rooms_give_no_small_group_away():
+    # By role the room shows socialsekreterare 9; if Gnesta's and Nyköping's histories
+    # showed their socialsekreterare (5 and 3), the one in Trosa would be 9 - 5 - 3.
+    cells = {("Gnesta", "ss"): {"agree": 5}, ("Gnesta", "al"): {"agree": 4},
+             ("Nyköping", "ss"): {"agree": 3}, ("Nyköping", "al"): {"partly": 3},
+             ("Trosa", "ss"): {"disagree": 1}, ("Trosa", "al"): {"agree": 3}}
+    release = groups.protect_release(cells, 3)
+    assert set(release.roles.groups) == {"ss", "al"}
+    assert set(release.boards.groups) == {"Gnesta", "Nyköping", "Trosa"}
+    assert release.within["Gnesta"].groups == {"ss": {"agree": 5}, "al": {"agree": 4}}
+    assert release.within["Nyköping"].withheld and release.within["Trosa"].withheld
+
+
+@settings(max_examples=150, deadline=None)
+@given(cells_strategy, st.integers(2, 4))
+def test_nothing_small_follows_from_the_room_and_every_boards_roles_together(sizes, limit):
+    cells = {atom: {"agree": k} for atom, k in sizes.items()}
+    release = groups.protect_release(cells, limit)
+    atoms = sorted(sizes)
+    shown = [set(atoms)] + _shown_sets(release.roles, atoms, 1) + _shown_sets(
+        release.boards, atoms, 0)
+    for board, within in release.within.items():
+        assert board in release.boards.groups and board != OTHER
+        assert all(n(c) >= limit for c in within.groups.values())
+        shown += _shown_sets(within, [a for a in atoms if a[0] == board], 1)
+    matrix = [[int(a in s) for a in atoms] for s in shown]
+    base = _rank(matrix)
+    for k in range(1, limit):
+        for subset in combinations(atoms, k):
+            if sum(sizes[a] for a in subset) >= limit or len(subset) == len(atoms):
+                continue
+            assert _rank(matrix + [[int(a in subset) for a in atoms]]) > base, subset

@@ -171,3 +171,45 @@ def test_the_history_shows_the_boards_own_stances_under_the_small_group_rule(dem
     client.post("/logga-in", data={"email": "demo@ivo.se", "password": PASSWORD})
     html = client.get(f"/organisationer/{gnesta.id}/historik").get_data(as_text=True)
     assert "Nämndens samsyn under mötet" in html or "Nämndens samsyn före mötet" in html
+
+
+def test_a_boards_roles_are_weighed_against_the_whole_rooms_results(app, make_user):
+    """Nyköping's own roles (arbetsledare 3 and 3 others) look safe on their own, but the
+    room's results show Övriga 5 (the chef, the politiker and the arbetsledare): 5 - 3
+    would be the chef's and the politiker's answers. So Nyköping shows only its total."""
+    import uuid
+
+    from helpers_minutes import build_meeting
+
+    from facilitator.contributions.models import Phase, Stance
+    from facilitator.core.clock import utcnow
+    from facilitator.dialogues.models import DialogueStatus
+    from facilitator.participants.models import Participant
+
+    fac = make_user("fac@ivo.se", "Fia Facilitator")
+    built = build_meeting(db.session, [fac], status=DialogueStatus.CLOSED, closed_at=utcnow())
+    nykoping = db.session.scalar(select(Organization).where(
+        Organization.short_name == "Nyköping", Organization.name.like("%Nyköping%")))
+    first = built.reflection_ids[0]
+    for role in ("socialsekreterare", "arbetsledare", "arbetsledare", "arbetsledare"):
+        p = Participant(dialogue_id=built.dialogue_id, organization_id=nykoping.id, role=role,
+                        token_hash=uuid.uuid4().hex)
+        db.session.add(p)
+        db.session.flush()
+        db.session.add(Stance(dialogue_id=built.dialogue_id, reflection_id=first,
+                              participant_id=p.id, value="agree", phase=Phase.LIVE))
+    ss3 = db.session.scalar(select(Participant).where(
+        Participant.organization_id == nykoping.id, Participant.role == "socialsekreterare"))
+    db.session.add(Stance(dialogue_id=built.dialogue_id, reflection_id=first,
+                          participant_id=ss3.id, value="partly", phase=Phase.LIVE))
+    db.session.commit()
+    page = services.board_history(db.session.get(User, fac.id), nykoping.id)
+    [entry] = page["entries"]
+    [row] = [d for d in entry["deficiencies"] if d["reflection"].id == first]
+    live = row["stance"][Phase.LIVE]
+    assert [(r["label"], r["n"]) for r in live["rows"]] == [("Nämnden", 6)]
+    # Judged on the board alone, its arbetsledare would be shown.
+    alone = services.board_stance({"politiker": {"disagree": 1},
+                                   "socialsekreterare": {"agree": 1, "partly": 1},
+                                   "arbetsledare": {"agree": 3}})
+    assert "Arbetsledare" in [r["label"] for r in alone["rows"]]

@@ -13,6 +13,8 @@ When a result is broken down two ways (by role and by board) over the same answe
 together can give away a small board × role group that neither shows (a board minus a role
 that only that board has). `protect_cells` checks every combination of the shown groups and
 the total for that, exactly, and pools boards until nothing small can be derived.
+`protect_release` adds each shown board's own roles (board × role, as a board's history shows
+them) to the same check, and pools within boards until those give nothing away either.
 """
 
 from collections.abc import Iterable, Mapping
@@ -257,6 +259,79 @@ def _pooled_boards(sizes_items: tuple, limit: int) -> frozenset[str]:
         forced.add(min(candidates, key=lambda k: (size(candidates[k]), k)))
         boards = protect(board_n, limit=limit, pool=forced)
     return frozenset(forced)
+
+
+@dataclass(frozen=True)
+class Release:
+    """Everything that may be shown of one set of answers: by role and by board for the
+    whole room, and each shown board's roles (board × role, as a board's history shows
+    them), checked together so that no surface adds what another leaves out."""
+
+    roles: Breakdown
+    boards: Breakdown
+    within: dict[str, Breakdown]
+
+
+def protect_release(cells: Mapping[tuple[str, str], Counts],
+                    limit: int | None = None) -> Release:
+    """As `protect_cells`, with each shown board's roles too. A board the room's view pools
+    shows no roles; a board's roles that would give a small group away, beside the room's
+    roles and boards, join that board's "Övriga" (the smallest first)."""
+    limit = min_group_size() if limit is None else limit
+    by_role: dict[str, dict[str, int]] = {}
+    by_board: dict[str, dict[str, int]] = {}
+    inner: dict[str, dict[str, dict[str, int]]] = {}
+    sizes: dict[tuple[str, str], int] = {}
+    for (board, role), counts in cells.items():
+        _add(by_role.setdefault(role, {}), counts)
+        _add(by_board.setdefault(board, {}), counts)
+        _add(inner.setdefault(board, {}).setdefault(role, {}), counts)
+        sizes[(board, role)] = sizes.get((board, role), 0) + size(counts)
+    forced_boards, forced_cells = _release_plan(
+        tuple(sorted((k, n) for k, n in sizes.items() if n > 0)), limit)
+    boards = protect(by_board, limit=limit, pool=forced_boards)
+    within = {b: protect(inner[b], limit=limit, pool={r for bb, r in forced_cells if bb == b})
+              for b in boards.groups if b != OTHER}
+    return Release(protect(by_role, limit=limit), boards, within)
+
+
+@lru_cache(maxsize=512)
+def _release_plan(sizes_items: tuple, limit: int) -> tuple[frozenset, frozenset]:
+    """The boards, and the (board, role) groups within shown boards, to pool beyond the
+    small ones; from the group sizes only."""
+    forced_boards = _pooled_boards(sizes_items, limit)
+    sizes = dict(sizes_items)
+    role_n: dict[str, dict[str, int]] = {}
+    board_n: dict[str, dict[str, int]] = {}
+    inner_n: dict[str, dict[str, dict[str, int]]] = {}
+    for (board, role), n in sizes.items():
+        _add(role_n.setdefault(role, {}), {"n": n})
+        _add(board_n.setdefault(board, {}), {"n": n})
+        inner_n.setdefault(board, {})[role] = {"n": n}
+    roles = protect(role_n, limit=limit)
+    boards = protect(board_n, limit=limit, pool=forced_boards)
+    everyone = frozenset(sizes)
+    base = [everyone]
+    if roles.groups:
+        base += _members(roles, everyone, 1)
+    if boards.groups:
+        base += _members(boards, everyone, 0)
+    forced: set[tuple[str, str]] = set()
+    while True:
+        within = {b: protect(inner_n[b], limit=limit,
+                             pool={r for bb, r in forced if bb == b})
+                  for b in boards.groups if b != OTHER}
+        extra = []
+        for b, breakdown in within.items():
+            atoms = frozenset(a for a in everyone if a[0] == b)
+            extra += _members(breakdown, atoms, 1) if breakdown.groups else []
+        if not extra or not _derivable_small(sizes, base + extra, limit):
+            return forced_boards, frozenset(forced)
+        # The smallest role shown within a board joins that board's "Övriga".
+        candidates = [(size(c), b, r) for b, breakdown in within.items()
+                      for r, c in breakdown.groups.items() if r != OTHER]
+        _n, b, r = min(candidates)
+        forced.add((b, r))
 
 
 def role_sort_key(key: str) -> tuple[int, str]:

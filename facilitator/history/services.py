@@ -93,25 +93,38 @@ def _decision(dialogue_id: int, organization_id: int) -> tuple[Decision | None, 
 
 
 def _stances(dialogue_ids: list[int], organization_id: int) -> dict:
-    """The board's own people's stances: (reflection id, phase) -> {role: {value: count}}."""
+    """What may be shown of the board's stances: (reflection id, phase) -> (the board's
+    counts by role, its roles as the small-group rule lets them be shown beside the room's
+    results, or None when the room's results leave the board out). Every participant's
+    stance is read: the rule weighs the board's figures against the whole room's."""
     if not dialogue_ids:
         return {}
     rows = db.session.execute(
-        select(Stance.reflection_id, Stance.phase, Stance.value, Participant.role)
+        select(Stance.reflection_id, Stance.phase, Stance.value, Participant.role,
+               Participant.organization_id)
         .join(Participant, Participant.id == Stance.participant_id)
-        .where(Stance.dialogue_id.in_(dialogue_ids),
-               Participant.organization_id == organization_id))
+        .where(Stance.dialogue_id.in_(dialogue_ids)))
+    cells: dict = {}
+    for reflection_id, phase, value, role, org_id in rows:
+        cell = cells.setdefault((reflection_id, Phase(phase)), {}).setdefault(
+            (str(org_id), str(role)), {})
+        cell[str(value)] = cell.get(str(value), 0) + 1
     out: dict = {}
-    for reflection_id, phase, value, role in rows:
-        counts = out.setdefault((reflection_id, Phase(phase)), {}).setdefault(str(role), {})
-        counts[str(value)] = counts.get(str(value), 0) + 1
+    key = str(organization_id)
+    for where, room in cells.items():
+        mine = {role: counts for (board, role), counts in room.items() if board == key}
+        if mine:
+            out[where] = (mine, groups.protect_release(room).within.get(key))
     return out
 
 
-def board_stance(by_role: dict | None) -> dict | None:
+def board_stance(by_role: dict | None, within: "groups.Breakdown | None" = None,
+                 left_out: bool = False) -> dict | None:
     """The board's stance on one deficiency in one phase, under the small-group rule: the
-    board's total only when it has at least the limit's answers, its roles only as
-    `groups.protect` lets them be shown. None when no one of the board answered."""
+    board's total only when it has at least the limit's answers and the room's results show
+    the board (not `left_out`), its roles only as `within` (checked against the room's
+    results; by default `groups.protect` on the board alone) lets them be shown. None when
+    no one of the board answered."""
     if not by_role:
         return None
     total: dict[str, int] = {}
@@ -120,9 +133,9 @@ def board_stance(by_role: dict | None) -> dict | None:
             total[value] = total.get(value, 0) + count
     n = groups.size(total)
     values = [v.value for v in StanceValue]
-    if n < groups.min_group_size():
+    if n < groups.min_group_size() or left_out:
         return {"n": n, "withheld": True, "rows": []}
-    roles = groups.protect(by_role, total)
+    roles = within if within is not None else groups.protect(by_role, total)
     rows = [{"label": _("Nämnden"), "counts": [total.get(v, 0) for v in values], "n": n}]
     for key in sorted(roles.groups, key=groups.role_sort_key):
         label = _("Övriga") if key == groups.OTHER else str(ROLE_LABELS.get(key, key))
@@ -131,6 +144,13 @@ def board_stance(by_role: dict | None) -> dict | None:
                      "n": groups.size(counts)})
     return {"n": n, "withheld": False, "rows": rows,
             "labels": [str(STANCE_LABELS[v]) for v in StanceValue]}
+
+
+def _board_stance(found: tuple | None) -> dict | None:
+    if found is None:
+        return None
+    mine, within = found
+    return board_stance(mine, within, left_out=within is None)
 
 
 def _from_reflection(item: FollowUpItem, reflection: Reflection) -> bool:
@@ -162,7 +182,7 @@ def board_history(actor, organization_id=None) -> dict:
                 continue
             mine = [i for i in items.get(dialogue.id, []) if _from_reflection(i, reflection)]
             tied.update(i.id for i in mine)
-            stance = {phase: board_stance(stances.get((reflection.id, phase)))
+            stance = {phase: _board_stance(stances.get((reflection.id, phase)))
                       for phase in (Phase.PRE, Phase.LIVE)}
             deficiencies.append({"reflection": reflection, "items": mine,
                                  "stance": {p: v for p, v in stance.items() if v}})
