@@ -10,9 +10,40 @@ from .models import AuditEntry
 _RECORDED, _FLUSHED = "audit_recorded", "audit_flushed"
 
 
+#: The key under which an entry notes where personal numbers were taken out of its details.
+REMOVED_KEY = "personal_numbers_removed"
+
+
+def _without_personal_numbers(value, where: str, removed: list[dict]):
+    """`value` with every personnummer in its texts replaced, noting each one's place."""
+    from ..privacy.personnummer import redact
+
+    if isinstance(value, str):
+        text, offsets = redact(value)
+        removed.extend({"field": where, "at": at} for at in offsets)
+        return text
+    if isinstance(value, dict):
+        return {key: _without_personal_numbers(v, f"{where}.{key}" if where else str(key),
+                                                removed) for key, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_personal_numbers(v, f"{where}[{i}]", removed)
+                for i, v in enumerate(value)]
+    return value
+
+
 def record(action: str, *, dialogue=None, user=None, participant=None, subject=None,
            **details) -> AuditEntry:
-    """Add an entry to the session; the caller's commit stores it with the change."""
+    """Add an entry to the session; the caller's commit stores it with the change.
+
+    The log keeps no personnummer or samordningsnummer: each one in the details (a text
+    before a facilitator edited the number out, say) is replaced by "[personnummer]", and
+    the entry notes in which field and at which character it was
+    (`personal_numbers_removed`), so the log still shows that one was removed, and where.
+    """
+    removed: list[dict] = []
+    details = _without_personal_numbers(details, "", removed)
+    if removed:
+        details[REMOVED_KEY] = removed
     entry = AuditEntry(
         action=action,
         dialogue_id=getattr(dialogue, "id", None),

@@ -1,20 +1,11 @@
 // Återföring: the personal data guard in the browser. The same rule as
 // facilitator/privacy/personnummer.py (tested against the same cases): 10 or 12 digits, with
 // '-', '+', a space or nothing before the last four, not part of a longer digit run, with a
-// real date (samordningsnummer: day + 60), a serial other than 000 and the Luhn check digit.
+// real date (samordningsnummer: day + 60) and a serial other than 000. The check digit is
+// not asked for: a mistyped personnummer points to a person just as well.
 (function (root) {
   "use strict";
   var CANDIDATE = /(?:^|\D)((\d{2})?(\d{6})([-+ ]?)(\d{4}))(?!\d)/g;
-
-  function luhn(digits) {
-    var sum = 0;
-    for (var i = 0; i < digits.length; i++) {
-      var v = Number(digits.charAt(i)) * (2 - (i % 2));
-      if (v > 9) { v -= 9; }
-      sum += v;
-    }
-    return (10 - (sum % 10)) % 10;
-  }
 
   function fullYear(century, yy, separator) {
     if (century) { return Number(century + yy); }
@@ -31,13 +22,12 @@
     return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
   }
 
-  function isValid(century, date, separator, last) {
+  function isPersonalNumber(century, date, separator, last) {
     if (last.slice(0, 3) === "000") { return false; }
     var yy = date.slice(0, 2);
     var month = Number(date.slice(2, 4));
     var day = Number(date.slice(4, 6));
-    if (!validDate(fullYear(century, yy, separator), month, day)) { return false; }
-    return luhn(date + last.slice(0, 3)) === Number(last.charAt(3));
+    return validDate(fullYear(century, yy, separator), month, day);
   }
 
   function findPersonalNumbers(text) {
@@ -46,7 +36,7 @@
     var re = new RegExp(CANDIDATE.source, "g");
     var match;
     while ((match = re.exec(String(text))) !== null) {
-      if (isValid(match[2] || "", match[3], match[4], match[5])) { found.push(match[1]); }
+      if (isPersonalNumber(match[2] || "", match[3], match[4], match[5])) { found.push(match[1]); }
     }
     return found;
   }
