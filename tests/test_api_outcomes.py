@@ -356,6 +356,31 @@ def test_an_admin_makes_a_token_for_a_chosen_board(client, auth, world):
     assert token.organization_id == world.nykoping_id
 
 
+def test_the_document_lists_each_outcome_operation_with_every_status_it_answers(app):
+    document = build_document(app)
+    found = {op["operationId"]: {int(code) for code in op["responses"]}
+             for item in document["paths"].values() for op in item.values()
+             if isinstance(op, dict) and "operationId" in op}
+    expected = {
+        "listBoardFollowUps": {200, 401, 403}, "listFollowUps": {200, 401, 403, 404},
+        "createFollowUp": {201, 400, 401, 403, 404, 413},
+        "getFollowUp": {200, 401, 403, 404}, "updateFollowUp": {200, 400, 401, 403, 404, 413},
+        "changeFollowUpStatus": {200, 400, 401, 403, 404, 413},
+        "addFollowUpComment": {201, 400, 401, 403, 404, 413},
+        "addFollowUpEvidence": {201, 400, 401, 403, 404, 413},
+        "getFollowUpTrace": {200, 401, 403, 404}, "getDecision": {200, 401, 403, 404},
+        "recordDecision": {200, 400, 401, 403, 404, 413},
+        "getBoardReport": {200, 401, 403, 404}, "saveMeasure": {200, 400, 401, 403, 404, 413},
+        "submitReport": {201, 401, 403, 404, 409}, "getReportVersion": {200, 401, 403, 404},
+        "reviewReport": {200, 400, 401, 403, 404, 409, 413},
+    }
+    assert {name: found.get(name) for name in expected} == expected
+    # Dates are dates in the bodies the forms read, as the forms parse them.
+    decision = document["components"]["schemas"]["DecisionInput"]["properties"]
+    assert decision["report_due"]["format"] == "date"
+    assert "board's token" in document["info"]["description"]
+
+
 # --- schemathesis over the outcome operations, with IVO's token and a board's ---------------
 
 schema = schemathesis.openapi.from_dict(build_document(create_app("testing"))).include(
