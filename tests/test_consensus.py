@@ -129,3 +129,18 @@ def test_the_console_fetches_what_to_talk_about_as_json(app, client, auth, make_
     console = client.get(f"/dialoger/{dialogue.id}/mote").get_data(as_text=True)
     assert 'id="c-talk-section"' in console and "consensus-panel.js" in console
     assert "{most} håller med till {a} %" in console
+
+
+def test_roles_and_boards_side_by_side_give_no_lone_answer_away(app, make_user):
+    """Gnesta: ten socialsekreterare and the one politiker; Nykvarn: nine arbetsledare. On
+    its own each axis looks safe (Övriga: the politiker with the arbetsledare), but Gnesta
+    beside socialsekreterare would be the politiker's answer. The boards give way."""
+    facilitator = make_user()
+    dialogue = make_dialogue(facilitators=[db.session.get(User, facilitator.id)])
+    split, _agreed = dialogue.reflections
+    _answer(_people(dialogue, "Gnesta", "socialsekreterare", 10), split, "agree")
+    _answer(_people(dialogue, "Gnesta", "politiker", 1), split, "disagree")
+    _answer(_people(dialogue, "Nykvarn", "arbetsledare", 9), split, "partly")
+    [result] = [r for r in consensus.for_dialogue(dialogue) if r.reflection.id == split.id]
+    assert [(g.axis, g.key, g.n) for g in result.groups] == [
+        ("role", "socialsekreterare", 10), ("role", "_other", 10)]

@@ -1,7 +1,8 @@
 """One politiker and one chef in a room of 20: neither's answer can be read, nor worked out
 from the total and the groups shown, on any surface the room or IVO gets: the socket `tally`
 messages and snapshots of phones, console and projector, the API, the minutes in HTML, PDF,
-CSV and JSON, and the preparation summary of the answers before the meeting."""
+CSV and JSON, the preparation summary of the answers before the meeting, and the samsyn
+figure (the share agreeing per group) the console and the samsyn page show."""
 
 import csv
 import io
@@ -71,15 +72,18 @@ def _rank(rows) -> int:
     return rank
 
 
-def assert_nobody_singled_out(total: dict, by_role: dict, by_board: dict, phase: int):
+def assert_nobody_singled_out(total: dict, by_role: dict, by_board: dict, phase: int,
+                              sizes_only: bool = False):
     """What one surface shows (everyone; groups by role and board, "_other" for Övriga) gives
     away neither the politiker's nor the chef's answer: no such group, no group under the
     limit, nothing under the limit left over, and no combination of what is shown (adding and
     subtracting groups and the total) that comes down to them."""
     cells = _cells(phase)
+    if sizes_only:  # a surface that shows how many answered and a share, not the counts
+        cells = {a: {"agree": sum(c.values())} for a, c in cells.items()}
     atoms = sorted(cells)
     assert {v: total.get(v, 0) for v in VALUES} == {
-        v: sum(c[v] for c in cells.values()) for v in VALUES}
+        v: sum(c.get(v, 0) for c in cells.values()) for v in VALUES}
     shown = [set(atoms)]
     for axis, breakdown in ((1, by_role), (0, by_board)):
         assert "politiker" not in breakdown and "chef" not in breakdown
@@ -90,7 +94,7 @@ def assert_nobody_singled_out(total: dict, by_role: dict, by_board: dict, phase:
             assert sum(counts.get(v, 0) for v in VALUES) >= LIMIT, key
             # The numbers shown are those of these people: the check below is about them.
             assert {v: counts.get(v, 0) for v in VALUES} == {
-                v: sum(cells[a][v] for a in members) for v in VALUES}, key
+                v: sum(cells[a].get(v, 0) for a in members) for v in VALUES}, key
             shown.append(members)
         rest = 20 - sum(sum(c.values()) for c in breakdown.values())
         assert rest == 0 or rest >= LIMIT
@@ -286,3 +290,15 @@ def test_the_preparation_summary_singles_no_one_out(room, client, auth):
     assert any(r[0] == "role" for r in rows) and any(r[0] == "board" for r in rows)
     _from_rows(rows, 2)
 
+
+
+def test_the_consensus_figure_singles_no_one_out(room, client, auth):
+    auth.login("fac@ivo.se")
+    figures = client.get(f"/dialoger/{room.dialogue_id}/samsyn.json").json["reflections"]
+    [figure] = [f for f in figures if f["reflection_id"] == room.first]
+    assert figure["phase"] == "live" and figure["n"] == 20
+    by = {"role": {}, "board": {}}
+    for g in figure["groups"]:
+        by[g["axis"]][g["key"]] = {"agree": g["n"]}
+    assert by["role"] and by["board"]
+    assert_nobody_singled_out({"agree": 20}, by["role"], by["board"], 3, sizes_only=True)

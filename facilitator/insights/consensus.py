@@ -3,7 +3,7 @@
 The formula (also on the page /om-samsyn, which facilitators read):
 
 - Each group (a role group, and separately a board) that the small-group rule lets be shown
-  (`core.groups.protect`; "Övriga" counts as a group) gets a *smoothed share agreeing*:
+  (`core.groups.protect_cells`; "Övriga" counts as a group) gets a *smoothed share agreeing*:
   ``a = (håller med + ½·delvis + 1) / (håller med + delvis + håller inte med + 2)``.
   "Vet inte" is not a lean either way and is left out. The +1/+2 (Laplace smoothing, as in
   Polis' group-aware consensus) pulls a small group's share towards ½, so that three people
@@ -27,7 +27,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..contributions.models import Phase, Stance
-from ..core.groups import OTHER, ROLE_ORDER, protect
+from ..core.groups import OTHER, ROLE_ORDER, protect_cells
 from ..dialogues.models import Dialogue, Reflection
 from ..extensions import db
 from ..organizations.models import Organization
@@ -118,16 +118,15 @@ def _rows(dialogue_id: int):
 def _score(reflection: Reflection, phase: Phase | None,
            answers: list[tuple]) -> ReflectionConsensus:
     result = ReflectionConsensus(reflection, phase, len(answers))
-    total: dict[str, int] = {}
-    by = {"role": {}, "board": {}}
+    cells: dict[tuple[str, str], dict[str, int]] = {}
     for value, role, board in answers:
-        total[value] = total.get(value, 0) + 1
-        for axis, key in (("role", role), ("board", board or "IVO")):
-            counts = by[axis].setdefault(key, {})
-            counts[value] = counts.get(value, 0) + 1
+        counts = cells.setdefault((board or "IVO", role), {})
+        counts[value] = counts.get(value, 0) + 1
+    # Roles and boards protected together: side by side they must not give a small group
+    # away either (a board minus a role only it has).
+    roles, boards = protect_cells(cells)
     spans = []
-    for axis, groups in by.items():
-        shown = protect(groups, total).groups
+    for axis, shown in (("role", roles.groups), ("board", boards.groups)):
         axis_groups = [Group(axis, key, _label(axis, key), sum(c.values()), smoothed_share(c))
                        for key, c in sorted(shown.items(), key=lambda kv: _order(axis, kv[0]))]
         result.groups += axis_groups
