@@ -136,6 +136,7 @@ class Meeting:
 
     def go_live(self, dialogue_id=None):
         dialogues.transition(self.admin, dialogue_id or self.dialogue_id, DialogueStatus.LIVE)
+        db.session.commit()  # the entry point commits
 
 
 #: A cheap hash: these tests log in often, and scrypt is slow on purpose.
@@ -160,11 +161,13 @@ def build_meeting(app, make_socket) -> Meeting:
     refl = [make_reflection(admin, dialogue, title=f"Reflektion {n}") for n in (1, 2)]
     items = [make_item(admin, dialogue, title=f"Punkt {n}", minutes=10) for n in (1, 2, 3)]
     dialogues.transition(admin, dialogue.id, DialogueStatus.PUBLISHED)
+    db.session.commit()  # the entry point commits
     other = make_dialogue(admin, title="Återföringsdialog Stockholm",
                           organization_ids=[org.id], premoderation=False)
     other_reflection = make_reflection(admin, other, title="Annan reflektion")
     other_item = make_item(admin, other, title="Annan punkt")
     dialogues.transition(admin, other.id, DialogueStatus.PUBLISHED)
+    db.session.commit()  # the entry point commits
     ratelimits.reset()
     return Meeting(app, make_socket, admin.id, fac.id, dialogue.id, other.id,
                    [r.id for r in refl], [i.id for i in items], other_reflection.id,

@@ -103,6 +103,7 @@ def demo_meeting(make_user, label: str = "Stockholm", boards=None) -> Meeting:
                         opened_at=utcnow() - timedelta(minutes=30)))
     db.session.commit()
     closing.close_dialogue(facilitator, dialogue.id)
+    db.session.commit()  # the entry point commits
     first_item = items[0].id
     commands.change_status(facilitator, first_item, {"status": "in_progress",
                                                      "comment": PROGRESS})

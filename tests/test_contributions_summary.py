@@ -53,6 +53,7 @@ def _setup(make_user):
         "kind": "question", "reflection_id": first.id, "text": "Gäller det 811218-9876?",
     })
     services.submit_contribution(people["ivo"], {"kind": "question", "text": "Allmän fråga"})
+    db.session.commit()  # the entry point commits
     return dialogue, facilitator
 
 

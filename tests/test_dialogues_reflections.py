@@ -26,6 +26,7 @@ def test_edit_before_publishing_is_not_audited_after_is(anna):
     assert edits(dialogue) == []
 
     services.transition(anna, dialogue.id, "published")
+    db.session.commit()  # the entry point commits
     services.update_reflection(anna, dialogue.id, reflection.id, reflection_payload(
         title="Ny rubrik i utkastet", evidence="7 av 10 granskade förhandsbedömningar"))
     [entry] = edits(dialogue)
@@ -47,6 +48,7 @@ def test_delete_only_in_draft(anna):
     services.delete_reflection(anna, dialogue.id, first.id)
     assert [r.title for r in dialogue.reflections] == ["Andra"]
     services.transition(anna, dialogue.id, "published")
+    db.session.commit()  # the entry point commits
     with pytest.raises(Conflict) as caught:
         services.delete_reflection(anna, dialogue.id, second.id)
     assert "utkast" in caught.value.message

@@ -173,8 +173,9 @@ def test_the_room_sees_agreed_items_live_and_in_the_snapshot(world, monkeypatch)
     from facilitator.live.actors import FACILITATOR, Actor
 
     sent = []
-    monkeypatch.setattr(broadcast, "change",
-                        lambda dialogue_id, seq, kind, data: sent.append((seq, kind, data)))
+    # What leaves after each commit.
+    monkeypatch.setattr(broadcast, "_emit_change", lambda dialogue_id, message: sent.append(
+        (message["seq"], message["type"], message["data"])))
     seq0 = db.session.get(Dialogue, world.dialogue_id).seq
     proposed = make_item(world, world.gnesta_id, title="Bara ett förslag", status="proposed")
     assert sent == []  # a proposal is not the room's business

@@ -47,6 +47,7 @@ def _write(dialogue, org, text, consent, role=Role.SOCIALSEKRETERARE, reflection
     item, created = contributions.submit_contribution(participant, {
         "kind": "good_example", "text": text, "share_consent": consent,
         "reflection_id": reflection.id if reflection else ""})
+    db.session.commit()  # the entry point commits
     assert created
     return item
 
@@ -73,6 +74,7 @@ def library(db_app):
         from facilitator.dialogues import services as dialogue_services
 
         dialogue_services.transition(anna, dialogue.id, "published")
+        db.session.commit()  # the entry point commits
         stored[key] = _write(dialogue, boards[key], text, consent=key != "farsta",
                              reflection=reflection)
     return anna, boards, stored, child

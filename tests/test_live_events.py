@@ -446,6 +446,7 @@ def test_a_closed_dialogue_takes_no_submissions(meeting):
     question = ok(submit(phone))["item"]["id"]
     meeting.go_live()
     dialogues.transition(meeting.admin, meeting.dialogue_id, "closed")
+    db.session.commit()  # the entry point commits
     ack = refused(submit(phone), "conflict")
     assert "stängd" in ack["message"]
     refused(phone.emit("vote", {"question_id": question, "on": True}, callback=True), "conflict")

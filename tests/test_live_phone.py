@@ -43,6 +43,7 @@ def meeting(live_server):
         second = make_item(user, dialogue, title="Förhandsbedömningarna", minutes=30,
                            reflection_ids=[str(late.id)])
         dialogue_services.transition(user, dialogue.id, "published")
+        db.session.commit()  # the entry point commits
         info = {"id": dialogue.id, "code": dialogue.join_code, "board": org.short_name,
                 "items": [first.title, second.title], "late": late.id, "heard": heard.id}
 
@@ -59,6 +60,7 @@ def meeting(live_server):
         with app.app_context():
             user = db.session.scalar(select(User).where(User.email == live_server.email))
             dialogue_services.transition(user, info["id"], "closed")
+            db.session.commit()  # the entry point commits
 
     info.update(count=count, contribution_id=contribution_id, close=close)
     return info

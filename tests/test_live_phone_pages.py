@@ -7,6 +7,7 @@ import pytest
 from helpers_dialogues import make_dialogue, make_item, make_org, make_reflection
 
 from facilitator.dialogues import services as dialogue_services
+from facilitator.extensions import db
 from facilitator.participants import services as participants
 
 
@@ -18,6 +19,7 @@ def setup(make_user):
     make_reflection(anna, dialogue, title="Förhandsbedömningar dröjer")
     make_item(anna, dialogue, title="Inledning")
     dialogue_services.transition(anna, dialogue.id, "published")
+    db.session.commit()  # the entry point commits
     _participant, token = participants.join(
         dialogue, {"organization": str(org.id), "role": "socialsekreterare"})
     return anna, dialogue, token
@@ -61,6 +63,7 @@ def test_preread_links_to_the_meeting_only_while_it_is_live(client, setup):
     page = client.get(f"/m/{dialogue.join_code}/forberedelse").get_data(as_text=True)
     assert "Till mötet" not in page
     dialogue_services.transition(anna, dialogue.id, "live")
+    db.session.commit()  # the entry point commits
     page = client.get(f"/m/{dialogue.join_code}/forberedelse").get_data(as_text=True)
     assert "Till mötet" in page
     assert f'href="/m/{dialogue.join_code}/mote"' in page

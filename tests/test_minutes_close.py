@@ -306,6 +306,7 @@ def test_a_closed_meetings_draft_is_compiled_again_on_request(client, auth, meet
     from facilitator.dialogues import services as dialogues
 
     dialogues.transition(meeting.fac, meeting.dialogue_id, DialogueStatus.CLOSED)
+    db.session.commit()  # the entry point commits
     auth.login("fac@ivo.se")
     base = f"/dialoger/{meeting.dialogue_id}/protokoll"
     assert client.post(f"{base}/sammanstall").status_code == 302

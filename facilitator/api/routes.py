@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException
 
+from ..core import uow
 from ..core.errors import render_error
 from ..core.payloads import apply_errors
 from ..dialogues import services as dialogues
@@ -211,6 +212,7 @@ def transition(dialogue_id: int):
         )
     try:
         dialogue = dialogues.transition(g.api_user, dialogue_id, to_status)
+        uow.commit()
     except ValidationFailed as error:
         # The service names the field as the page's form does; the API calls it `status`.
         if "to_status" in error.errors:

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core import uow
 from ..core.payloads import apply_errors
 from ..errors import ValidationFailed
 from ..participants import services as participant_services
@@ -70,6 +71,7 @@ def submit(code: str):
     kind = request.form.get("kind") or "question"
     try:
         contribution, created = services.submit_contribution(participant, request.form)
+        uow.commit()
     except ValidationFailed as error:
         form_class = FORMS.get(kind if kind in FORMS else ContributionKind.QUESTION)
         form = apply_errors(form_class(), error)

@@ -67,7 +67,8 @@ def _own_item(model, item_id, dialogue: Dialogue, field: str, message: str):
 
 
 def submit_contribution(participant: Participant | None, payload) -> tuple[Contribution, bool]:
-    """Store a question, disagreement or good example; (stored item, created).
+    """Store a question, disagreement or good example; (stored item, created). Flushes; the
+    caller (the page's route, the socket event wrapper) commits.
 
     The same `client_id` twice returns the stored item, never a duplicate. A text that
     seems to hold a personnummer is stored, flagged and kept for facilitators only.
@@ -107,9 +108,10 @@ def submit_contribution(participant: Participant | None, payload) -> tuple[Contr
     )
     db.session.add(contribution)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
-        # The same id arrived twice at once: the other request stored it.
+        # The same id arrived twice at once: the other request stored it. The item is the
+        # action's only write, so the whole transaction goes and the stored one is answered.
         db.session.rollback()
         existing = _by_client_id(client_id)
         if existing is None:
@@ -117,6 +119,7 @@ def submit_contribution(participant: Participant | None, payload) -> tuple[Contr
         return _resent(existing, participant)
     from ..live.services import announce_contribution
 
+    # Recorded on the unit of work: told once the caller's commit has stored it.
     announce_contribution(contribution)
     return contribution, True
 

@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core import uow
 from ..core.payloads import apply_errors
 from ..errors import DomainError, ValidationFailed
 from . import services
@@ -135,6 +136,7 @@ def transition(dialogue_id: int):
     to_status = request.form.get("to_status", "")
     try:
         dialogue = services.transition(current_user, dialogue_id, to_status)
+        uow.commit()
     except DomainError as error:
         _reraise_access(error)
         flash(error.message, "error")

@@ -192,12 +192,9 @@ def _commit_content_change(dialogue: Dialogue) -> None:
     """Commit a change to reflections or agenda; once published, screens are told to refresh."""
     from ..live import broadcast
 
-    if dialogue.status == DialogueStatus.DRAFT:
-        db.session.commit()
-        return
-    seq = broadcast.next_seq(dialogue.id)
+    if dialogue.status != DialogueStatus.DRAFT:
+        broadcast.change(dialogue.id, "content", {})  # sent after the commit
     db.session.commit()
-    broadcast.change(dialogue.id, seq, "content", {})
 
 
 #: Lifecycle steps with side effects, each taken only by the feature that owns it (it
@@ -212,7 +209,8 @@ OWNED_STEPS = (DialogueStatus.CLOSED,)
 
 def transition(actor, dialogue_id, to_status) -> Dialogue:
     """Move the dialogue to `to_status`, one step at a time; Conflict says why not. A step
-    with side effects (closing the meeting) is taken by its owner (`STEP_OWNERS`)."""
+    with side effects (closing the meeting) is taken by its owner (`STEP_OWNERS`). Flushes;
+    the caller commits, and the room hears of it after the commit."""
     dialogue = managed_dialogue(actor, dialogue_id)
     try:
         to = DialogueStatus(to_status)
@@ -230,17 +228,16 @@ def transition(actor, dialogue_id, to_status) -> Dialogue:
             raise Conflict(_("Det steget går inte att ta här."))
         owner(actor, dialogue.id)
         return dialogue
-    seq = take_step(actor, dialogue, to)
-    db.session.commit()
-    # Phones, console and projector rebuild their view from a snapshot on a status change.
-    _announce_status(dialogue.id, seq, to)
+    take_step(actor, dialogue, to)
+    db.session.flush()
     return dialogue
 
 
 def take_step(actor, dialogue: Dialogue, to: DialogueStatus) -> int:
     """Set the status, its time and the audit entry in the caller's transaction, for a step
-    already checked (by `transition`, or by the owner of a step with side effects). Returns
-    the sequence number the room's `status` change carries."""
+    already checked (by `transition`, or by the owner of a step with side effects), and record
+    the room's `status` change (phones, console and projector take a fresh snapshot on it).
+    Returns the change's sequence number."""
     from ..live import broadcast
 
     before = dialogue.status
@@ -256,15 +253,8 @@ def take_step(actor, dialogue: Dialogue, to: DialogueStatus) -> int:
         # Archiving frees the code for another dialogue.
         details["join_code"] = dialogue.join_code
         dialogue.join_code = None
-    seq = broadcast.next_seq(dialogue.id)
     audit.record(action, dialogue=dialogue, user=actor, subject=dialogue, **details)
-    return seq
-
-
-def _announce_status(dialogue_id: int, seq: int, to: DialogueStatus) -> None:
-    from ..live import broadcast
-
-    broadcast.change(dialogue_id, seq, "status", {"status": to.value})
+    return broadcast.change(dialogue.id, "status", {"status": to.value})
 
 
 def join_url(dialogue: Dialogue) -> str | None:

@@ -114,14 +114,13 @@ def public_view(item: FollowUpItem) -> dict:
 
 
 def _commit_and_broadcast(item: FollowUpItem, was_public: bool) -> None:
-    """Commit; when the room's list changed, tell the meeting with the dialogue's next seq."""
-    is_public = item.status in PUBLIC_STATUSES
-    seq = None
-    if was_public or is_public:
-        seq = broadcast.next_seq(item.dialogue_id)
+    """Commit; when the room's list changed, the meeting is told (with the dialogue's next
+    seq, taken in this transaction) after the commit."""
+    if was_public or item.status in PUBLIC_STATUSES:
+        db.session.flush()
+        db.session.expire(item, ["organization"])  # the owner as stored, not as last loaded
+        broadcast.change(item.dialogue_id, "followup", public_view(item))
     db.session.commit()
-    if seq is not None:
-        broadcast.change(item.dialogue_id, seq, "followup", public_view(item))
 
 
 # --- items ---------------------------------------------------------------------------

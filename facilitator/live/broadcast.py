@@ -1,7 +1,13 @@
-"""Broadcasts that services send after they commit. The database is the truth; these are hints."""
+"""What services tell the meeting. The database is the truth; these are hints.
+
+`change`, `to_facilitators` and `to_participant` do not emit: they record the message on the
+unit of work (`core/uow.py`), which sends it after the action's one commit and drops it on a
+rollback.
+"""
 
 from sqlalchemy import update
 
+from ..core import uow
 from ..core.metrics import timed_broadcast
 from ..extensions import db, socketio
 
@@ -39,24 +45,31 @@ def next_seq(dialogue_id: int) -> int:
     ).scalar_one()
 
 
-def change(dialogue_id: int, seq: int, kind: str, data: dict) -> None:
-    """A change every client in the meeting applies in `seq` order."""
-    with timed_broadcast("change"):
-        socketio.emit("change", {"seq": seq, "type": kind, "data": data},
-                      to=room_all(dialogue_id), namespace=NAMESPACE)
+def change(dialogue_id: int, kind: str, data: dict) -> int:
+    """A change every client in the meeting applies in `seq` order: takes the dialogue's next
+    sequence number in this transaction and records the message for after the commit."""
+    seq = next_seq(dialogue_id)
+    uow.record(_emit_change, dialogue_id, {"seq": seq, "type": kind, "data": data})
+    return seq
 
 
 def to_facilitators(dialogue_id: int, kind: str, data: dict) -> None:
-    """A change only facilitators see (the moderation queue)."""
-    with timed_broadcast("queue"):
-        socketio.emit("queue", {"type": kind, "data": data},
-                      to=room_facilitators(dialogue_id), namespace=NAMESPACE)
+    """A change only facilitators see (the moderation queue), sent after the commit."""
+    uow.record(_emit, "queue", {"type": kind, "data": data}, room_facilitators(dialogue_id))
 
 
 def to_participant(participant_id: int, kind: str, data: dict) -> None:
-    with timed_broadcast("own"):
-        socketio.emit("own", {"type": kind, "data": data},
-                      to=room_participant(participant_id), namespace=NAMESPACE)
+    """An author's own item changed, sent to their phone after the commit."""
+    uow.record(_emit, "own", {"type": kind, "data": data}, room_participant(participant_id))
+
+
+def _emit_change(dialogue_id: int, message: dict) -> None:
+    _emit("change", message, room_all(dialogue_id))
+
+
+def _emit(event: str, message: dict, room: str) -> None:
+    with timed_broadcast(event):
+        socketio.emit(event, message, to=room, namespace=NAMESPACE)
 
 
 def end_login_sockets(token: str) -> None:

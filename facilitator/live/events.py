@@ -11,8 +11,10 @@ from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import join_room
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from ..core import logs, metrics
+from ..core import logs, metrics, uow
 from ..core.tokens import hash_token
 from ..errors import DomainError
 from ..extensions import db, socketio
@@ -108,8 +110,25 @@ def _participant(dialogue_id: int):
     return participant_by_token(dialogue_id, request.cookies.get(cookie_name_for(dialogue_id)))
 
 
+def _busy(error: Exception) -> bool:
+    """A lock or pool timeout: the database was too busy to take the action now (SQLite's
+    "database is locked", PostgreSQL's lock timeout, no pooled connection in time)."""
+    if isinstance(error, PoolTimeout):
+        return True
+    if isinstance(error, OperationalError):
+        if "database is locked" in str(error) or "database table is locked" in str(error):
+            return True
+        return getattr(error.orig, "sqlstate", None) == "55P03"  # lock_not_available
+    return False
+
+
 def event(name: str):
-    """Register a handler that gets (actor, payload) and answers with an acknowledgement."""
+    """Register a handler that gets (actor, payload) and answers with an acknowledgement.
+
+    One event is one unit of work: the service changes the model and flushes, the handler
+    commits once here, and `ok` is answered only once that commit has stored the action (its
+    messages go out after the commit, `core/uow.py`). A lock or pool timeout answers `busy`,
+    which the client may retry; nothing of the action is stored or sent."""
 
     def decorate(fn):
         @wraps(fn)
@@ -120,14 +139,20 @@ def event(name: str):
                 actor = actors.restore(session.get(ACTOR_KEY))
                 logs.bind_actor(actor)
                 result = fn(actor, payload if payload is not None else {})
+                uow.commit(expire=False)  # the session ends below; nothing is read back
                 return {"ok": True, **(result or {})}
             except DomainError as error:
                 outcome = error.code
-                db.session.rollback()
+                uow.rollback()
                 return {"ok": False, **_plain(error.as_dict())}
-            except Exception:
+            except Exception as error:
+                uow.rollback()
+                if _busy(error):
+                    outcome = "busy"
+                    return {"ok": False, "error": "busy",
+                            "message": _("Det är många som skickar just nu. Försök igen om en "
+                                         "liten stund.")}
                 outcome = "server"
-                db.session.rollback()
                 current_app.logger.exception("socket event %s failed", name)
                 return {"ok": False, "error": "server",
                         "message": _("Något gick fel hos oss. Försök igen.")}

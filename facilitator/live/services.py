@@ -1,13 +1,16 @@
 """The live meeting: snapshots, votes, stances, moderation, agenda, intake, polls, projector.
 
-Every function takes the actor first, checks it, validates the payload with a form, writes,
-commits, and only then broadcasts.
+Every function takes the actor first, checks it, validates the payload with a form, changes
+the model and flushes; what the room must hear it records on the unit of work
+(`broadcast.change`, `core/uow.record`). The socket event wrapper commits once, and only then
+are the messages sent.
 """
 
 import secrets
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..audit import services as audit
@@ -19,6 +22,7 @@ from ..contributions.models import (
     Stance,
     Vote,
 )
+from ..core import uow
 from ..core.payloads import validated
 from ..core.tokens import hash_token
 from ..dialogues.models import AgendaItem, Dialogue, DialogueStatus
@@ -276,7 +280,8 @@ def submit(actor: Actor, payload) -> tuple[Contribution, bool]:
 
 
 def announce_contribution(contribution: Contribution, created: bool = True) -> None:
-    """After a commit: facilitators always hear of it; the room only of what it may see."""
+    """Record who hears of the item once it is stored: facilitators always; the room only of
+    what it may see (with the dialogue's next seq, in this transaction)."""
     from ..participants.services import display_name
 
     by = display_name(contribution.participant) if contribution.participant else ""
@@ -299,15 +304,11 @@ def _publish_contribution(c: Contribution, by: str | None = None) -> None:
     if by is None:
         by = display_name(c.participant) if c.participant else ""
     votes = tallies.vote_counts([c.id]).get(c.id, 0)
-    seq = broadcast.next_seq(c.dialogue_id)
-    db.session.commit()
-    broadcast.change(c.dialogue_id, seq, "contribution", views.contribution(c, by, votes))
+    broadcast.change(c.dialogue_id, "contribution", views.contribution(c, by, votes))
 
 
 def _withdraw(c: Contribution) -> None:
-    seq = broadcast.next_seq(c.dialogue_id)
-    db.session.commit()
-    broadcast.change(c.dialogue_id, seq, "removed", {"id": c.id})
+    broadcast.change(c.dialogue_id, "removed", {"id": c.id})
 
 
 def _question(dialogue_id: int, question_id) -> Contribution:
@@ -342,21 +343,24 @@ def vote(actor: Actor, payload) -> dict:
         raise Conflict(_("Du kan inte stödja din egen fråga. Den syns för de andra, som kan "
                          "stödja den."))
     ratelimits.check("vote", actor.key)
-    # Ids kept before the commit: reading them after it would read the rows back first.
+    # Ids kept before the flush: reading them after a rollback would read the rows back.
     question_id, participant_id = question.id, participant.id
+    dialogue_id = actor.dialogue_id
     # No look first (a storm of votes is hundreds a second): a second vote is refused by the
-    # unique constraint and rolled back below; taking a vote back is one DELETE.
+    # unique constraint; taking a vote back is one DELETE.
     if form.on.data:
         db.session.add(Vote(contribution_id=question_id, participant_id=participant_id))
     else:
         db.session.execute(delete(Vote).where(
             Vote.contribution_id == question_id, Vote.participant_id == participant_id))
     try:
-        db.session.commit()
-    except Exception:
-        # Two taps racing each other: the unique constraint kept one vote; that is the answer.
-        db.session.rollback()
-    tallies.mark_votes(actor.dialogue_id, question_id)
+        db.session.flush()
+    except IntegrityError:
+        # Two taps racing each other: the unique constraint kept the other tap's vote, which
+        # is stored, so "on" is the truth. The vote is the action's only write. Anything
+        # else (a locked database) is not caught: the wrapper answers `busy`, never ok.
+        uow.rollback()
+    uow.record(tallies.mark_votes, dialogue_id, question_id)
     return {"question_id": question_id, "on": bool(form.on.data)}
 
 
@@ -379,9 +383,9 @@ def set_live_stance(actor: Actor, payload) -> dict:
                         participant_id=participant.id, phase=Phase.LIVE)
         db.session.add(stance)
     stance.value = form.value.data
-    reflection_id = poll.reflection_id  # before the commit, which would make it read back
-    db.session.commit()
-    tallies.mark_stances(actor.dialogue_id, reflection_id)
+    reflection_id = poll.reflection_id
+    db.session.flush()
+    uow.record(tallies.mark_stances, actor.dialogue_id, reflection_id)
     return {"reflection_id": reflection_id, "value": form.value.data}
 
 
@@ -436,15 +440,15 @@ def moderate(actor: Actor, payload) -> dict:
         c.personal_data_flag = bool(find_personal_numbers(text))
     audit.record(f"contribution.{action}", dialogue=dialogue, user=actor.user, subject=c,
                  **details)
-    db.session.commit()
+    db.session.flush()
+    # The change and its announcements in one transaction, one seq each.
     announce_contribution(c, created=False)
     for other in unpinned:  # only one pinned item: everyone must see the old one let go
         announce_contribution(other, created=False)
     if was_public and not _is_public(c):
         _withdraw(c)
     if action == "merge":
-        target = db.session.get(Contribution, c.merged_into_id)
-        tallies.mark_votes(dialogue.id, target.id)
+        uow.record(tallies.mark_votes, dialogue.id, c.merged_into_id)
     return {"id": c.id, "action": action}
 
 
@@ -489,7 +493,8 @@ def agenda(actor: Actor, payload) -> dict:
     action = form.action.data
     if action == "start":
         if dialogue.status == DialogueStatus.PUBLISHED:
-            # The transition takes a sequence number of its own and tells the room ("status").
+            # The transition takes a sequence number of its own and tells the room ("status"),
+            # in this action's transaction.
             dialogue = dialogues.transition(actor.user, dialogue.id, DialogueStatus.LIVE)
         elif dialogue.status != DialogueStatus.LIVE:
             raise Conflict(_("Mötet kan bara startas när dialogen är publicerad."))
@@ -518,10 +523,9 @@ def agenda(actor: Actor, payload) -> dict:
         _set_current(dialogue, meeting, target)
     audit.record("agenda." + action, dialogue=dialogue, user=actor.user,
                  item=target.id if target else None)
-    seq = broadcast.next_seq(dialogue.id)
-    db.session.commit()
+    db.session.flush()
     data = _agenda_view(dialogue, meeting.current_agenda_item_id)
-    broadcast.change(dialogue.id, seq, "agenda", data)
+    broadcast.change(dialogue.id, "agenda", data)
     return data
 
 
@@ -546,9 +550,7 @@ def set_intake(actor: Actor, payload) -> dict:
     meeting.intake_open = bool(form.open.data)
     audit.record("intake." + ("open" if meeting.intake_open else "close"), dialogue=dialogue,
                  user=actor.user)
-    seq = broadcast.next_seq(dialogue.id)
-    db.session.commit()
-    broadcast.change(dialogue.id, seq, "intake", {"open": meeting.intake_open})
+    broadcast.change(dialogue.id, "intake", {"open": meeting.intake_open})
     return {"open": meeting.intake_open}
 
 
@@ -575,12 +577,11 @@ def poll(actor: Actor, payload) -> dict:
         raise Conflict(_("Ingen omröstning är öppen."))
     audit.record("poll." + form.action.data, dialogue=dialogue, user=actor.user,
                  reflection=form.reflection_id.data or (current.reflection_id if current else None))
-    seq = broadcast.next_seq(dialogue.id)
-    db.session.commit()
+    db.session.flush()
     closed = current.reflection_id if current else None
-    broadcast.change(dialogue.id, seq, "poll", {"poll": _poll_view(opened), "closed": closed})
+    broadcast.change(dialogue.id, "poll", {"poll": _poll_view(opened), "closed": closed})
     for reflection_id in {p.reflection_id for p in (current, opened) if p is not None}:
-        tallies.mark_stances(dialogue.id, reflection_id)
+        uow.record(tallies.mark_stances, dialogue.id, reflection_id)
     return {"poll": _poll_view(opened)}
 
 

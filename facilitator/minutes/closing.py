@@ -1,5 +1,5 @@
 """Closing a dialogue: the meeting's timer, poll and intake end, the dialogue is closed and the
-minutes' first draft is compiled, in one transaction; then the room is told.
+minutes' first draft is compiled, in one transaction; the room is told after its commit.
 
 `close_dialogue` is the only way to `closed`: it is registered as the owner of that step
 (`dialogues.services.STEP_OWNERS`), so the dialogue page's status form and the API's transition
@@ -43,40 +43,27 @@ def _end_meeting(dialogue: Dialogue, now: datetime) -> tuple[Poll | None, bool]:
 
 def close_dialogue(actor, dialogue_id) -> Minutes:
     """Stäng mötet: the dialogue goes from live to closed, the running agenda item's time, the
-    open poll and question intake end, and the minutes' first draft is compiled — all stored
-    together. Returns that draft."""
+    open poll and question intake end, and the minutes' first draft is compiled — one
+    transaction, which the caller commits; the room hears of the status, the poll and intake
+    after that commit, each with its own sequence number. Returns the draft."""
     from ..live import broadcast
 
     dialogue = managed_dialogue(actor, dialogue_id)
     if dialogue.status != DialogueStatus.LIVE:
         raise Conflict(_("Bara ett pågående möte kan stängas. Starta mötet först, eller öppna "
                          "protokollet om mötet redan är stängt."))
-    now = utcnow()
-    poll, intake_was_open = _end_meeting(dialogue, now)
-    closed_seq = dialogues.take_step(actor, dialogue, DialogueStatus.CLOSED)
-    poll_seq = broadcast.next_seq(dialogue.id) if poll is not None else None
-    intake_seq = broadcast.next_seq(dialogue.id) if intake_was_open else None
+    poll, intake_was_open = _end_meeting(dialogue, utcnow())
+    dialogues.take_step(actor, dialogue, DialogueStatus.CLOSED)
+    if poll is not None:
+        broadcast.change(dialogue.id, "poll", {"poll": None, "closed": poll.reflection_id})
+    if intake_was_open:
+        broadcast.change(dialogue.id, "intake", {"open": False})
     db.session.flush()
     minutes = compile_draft(actor, dialogue)
     audit.record("minutes.compiled", dialogue=dialogue, user=actor, subject=minutes,
                  version=minutes.version)
-    db.session.commit()
-    _announce_closed(dialogue, closed_seq, poll, poll_seq, intake_seq)
+    db.session.flush()
     return minutes
-
-
-def _announce_closed(dialogue: Dialogue, seq: int, poll: Poll | None, poll_seq,
-                     intake_seq) -> None:
-    """Tell the room the meeting is over (after the commit; the database is the truth): the
-    status, then the closed poll and intake, each with its own sequence number."""
-    from ..live import broadcast
-
-    broadcast.change(dialogue.id, seq, "status", {"status": DialogueStatus.CLOSED.value})
-    if poll is not None and poll_seq is not None:
-        broadcast.change(dialogue.id, poll_seq, "poll",
-                         {"poll": None, "closed": poll.reflection_id})
-    if intake_seq is not None:
-        broadcast.change(dialogue.id, intake_seq, "intake", {"open": False})
 
 
 def register() -> None:

@@ -4,6 +4,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core import uow
 from ..core.payloads import apply_errors
 from ..dialogues.models import STATUS_LABELS
 from ..errors import ValidationFailed
@@ -25,6 +26,7 @@ def _download(data: bytes, name: str, mimetype: str) -> Response:
 @login_required
 def close(dialogue_id: int):
     minutes = closing.close_dialogue(current_user, dialogue_id)
+    uow.commit()
     flash(_("Mötet är stängt. Här är protokollets utkast: granska det och fastställ det när "
             "det stämmer."), "success")
     return redirect(url_for("minutes.show", dialogue_id=dialogue_id, version=minutes.version))

@@ -99,7 +99,7 @@
   Live.prototype._send = function (payload) {
     var self = this;
     return this.emit("submit", payload).then(function (ack) {
-      var transient = !ack.ok && (ack.error === "offline" || ack.error === "timeout" || ack.error === "server" || ack.error === "rate_limited");
+      var transient = !ack.ok && (ack.error === "offline" || ack.error === "timeout" || ack.error === "server" || ack.error === "busy" || ack.error === "rate_limited");
       if (!transient) {
         self.outbox = self.outbox.filter(function (p) { return p.client_id !== payload.client_id; });
         self._saveOutbox();

@@ -12,7 +12,7 @@
   var T = JSON.parse(root.getAttribute("data-texts") || "{}");
   var DIALOGUE = Number(root.getAttribute("data-dialogue"));
   var PREFIX = "aterforing-phone-" + DIALOGUE + "-";
-  var TRANSIENT = { offline: 1, timeout: 1, server: 1, rate_limited: 1, empty: 1 };
+  var TRANSIENT = { offline: 1, timeout: 1, server: 1, busy: 1, rate_limited: 1, empty: 1 };
 
   function $(id) { return document.getElementById(id); }
 
