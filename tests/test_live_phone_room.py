@@ -227,9 +227,23 @@ def test_an_opened_poll_is_on_the_first_screen_within_a_second(live_server, room
         phone.evaluate("window.scrollTo(0, 0)")
         phone.screenshot(path=f"{SHOTS}/room-phone-live.png")
 
-        # 320 px wide with text at 200 %: nothing scrolls sideways, with a poll open.
+        # Typing when a poll opens: the page stays where it is, a bar at the top leads to it.
+        field.tap()
+        field.type("Ett utkast")
+        assert phone.evaluate("window.scrollY") > 300
         call(fac, "poll", {"action": "open", "reflection_id": room["late"],
                            "results_live": True})
+        jump = phone.get_by_role("link", name="Omröstning pågår – svara här")
+        expect(jump).to_be_in_viewport(timeout=1000)
+        expect(field).to_be_in_viewport()  # the card above did not push it away
+        expect(field).to_be_focused()
+        phone.screenshot(path=f"{SHOTS}/room-phone-poll-while-typing.png")
+        jump.tap()
+        expect(card).to_be_in_viewport()
+        expect(jump).to_be_hidden()
+        expect(field).to_have_value("Ett utkast")
+
+        # 320 px wide with text at 200 %: nothing scrolls sideways, with a poll open.
         expect(card).to_be_visible()
         phone.set_viewport_size({"width": 320, "height": 640})
         phone.evaluate("document.documentElement.style.fontSize = '200%'")
@@ -238,6 +252,7 @@ def test_an_opened_poll_is_on_the_first_screen_within_a_second(live_server, room
             "[document.documentElement.scrollWidth, window.innerWidth]")
         phone.evaluate("window.scrollTo(0, 0)")
         phone.screenshot(path=f"{SHOTS}/room-phone-320-200pct.png")
+        card.screenshot(path=f"{SHOTS}/room-phone-320-200pct-poll.png")
         call(fac, "poll", {"action": "close"})
         assert errors == []
     finally:
@@ -330,6 +345,18 @@ def test_console_keys_menus_and_connected_phones(live_server, room, browser, pag
         page.keyboard.press("d")  # hide the first (after the confirmation)
         expect(page.locator("#c-hidden")).to_contain_text(texts[0])
         expect(page.locator("#c-pending")).not_to_contain_text(texts[0])
+
+        # An open poll with its results fits the console's column.
+        call(fac, "poll", {"action": "open", "reflection_id": room["late"],
+                           "results_live": True})
+        expect(page.locator("#c-poll-close")).to_be_visible()
+        poll_card = page.locator("section", has=page.locator("#poll-h"))
+        poll_card.scroll_into_view_if_needed()
+        page.screenshot(path=f"{SHOTS}/room-console-poll.png")
+        fits = poll_card.evaluate(
+            "card => [card.scrollWidth, card.clientWidth,"
+            " card.getBoundingClientRect().right, card.parentNode.getBoundingClientRect().right]")
+        assert fits[0] <= fits[1] and fits[2] <= fits[3] + 1, fits
         assert_accessible(page)
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=f"{SHOTS}/room-console-1366.png")

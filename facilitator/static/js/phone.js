@@ -191,6 +191,7 @@
     var mine = r ? state.myStances[String(rid)] : null;
     section.hidden = !r || !open || isClosed();
     done.hidden = !r || open || isClosed();
+    renderPollJump();
     if (!r || isClosed()) { return; }
     if (!open) {
       $("poll-done-text").textContent = fmt(T.poll_closed_named, { title: r.title }) +
@@ -221,6 +222,26 @@
     return !!a && (a.tagName === "TEXTAREA" || a.tagName === "SELECT" ||
       (a.tagName === "INPUT" && a.type !== "radio" && a.type !== "checkbox"));
   }
+
+  // The bar that leads back to an open poll shows while the card is out of sight.
+  var pollInView = true;
+  function renderPollJump() {
+    var jump = $("phone-poll-jump");
+    jump.hidden = !state.poll || isClosed() || $("phone-poll").hidden || pollInView;
+  }
+  if (window.IntersectionObserver) {
+    new window.IntersectionObserver(function (seen) {
+      pollInView = seen[seen.length - 1].isIntersecting;
+      renderPollJump();
+    }).observe($("phone-poll"));
+  }
+  $("phone-poll-jump").addEventListener("click", function (event) {
+    event.preventDefault();
+    window.scrollTo(0, 0);
+    var first = document.querySelector("input[name=live-stance]:checked") ||
+      document.querySelector("input[name=live-stance]");
+    (first || $("phone-poll")).focus();
+  });
 
   function pollOpened() {
     if (navigator.vibrate) {
