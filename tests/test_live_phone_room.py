@@ -46,6 +46,7 @@ def room(live_server):
                   description="IVO går igenom vad granskningen visade.",
                   reflection_ids=[str(late.id)])
         dialogue_services.transition(user, one.id, "published")
+        db.session.commit()  # the entry point commits
         several = []
         for title in ("Återföringsdialog Sörmland", "Uppföljning Sörmland"):
             d = make_dialogue(user, title=title, premoderation=False,
@@ -54,6 +55,7 @@ def room(live_server):
             make_item(user, d, title="Inledning")
             dialogue_services.transition(user, d.id, "published")
             dialogue_services.transition(user, d.id, "live")
+            db.session.commit()  # the entry point commits
             several.append({"id": d.id, "code": d.join_code})
         info = {"one": {"id": one.id, "code": one.join_code}, "several": several,
                 "late": late.id, "gnesta": gnesta.short_name, "gnesta_id": gnesta.id,
