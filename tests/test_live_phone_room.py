@@ -57,6 +57,7 @@ def room(live_server):
             dialogue_services.transition(user, d.id, "live")
             db.session.commit()  # the entry point commits
             several.append({"id": d.id, "code": d.join_code})
+        db.session.commit()  # the entry point commits (services only flush)
         info = {"one": {"id": one.id, "code": one.join_code}, "several": several,
                 "late": late.id, "gnesta": gnesta.short_name, "gnesta_id": gnesta.id,
                 "trosa": trosa.short_name, "trosa_id": trosa.id}
