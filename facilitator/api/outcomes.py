@@ -2,16 +2,17 @@
 redovisning in versions, and the trace of a follow-up item.
 
 Each view parses input, calls one service of `followups/` or `decisions/` (the same the pages
-call) and shapes the answer. Every one is open to a board's token (`boards=True`): the services
-decide, as for the pages, that a board reads and updates only its own items and redovisning
-(another board's is not found) and that only IVO creates, edits, decides and reviews.
+call), commits once where the service only flushes (`core/uow.commit`) and shapes the answer.
+Every one is open to a board's token (`boards=True`): the services decide, as for the pages,
+that a board reads and updates only its own items and redovisning (another board's is not
+found) and that only IVO creates, edits, decides and reviews.
 """
 
 from flask import g, jsonify, request, url_for
 
+from ..core import uow
 from ..decisions import services as decisions
 from ..decisions.forms import DecisionForm, MeasureForm, ReviewForm
-from ..extensions import db
 from ..followups import commands, queries
 from ..followups.forms import CommentForm, EvidenceForm, FollowUpForm, StatusForm
 from ..traces import services as traces
@@ -154,7 +155,7 @@ def decision(dialogue_id: int):
     if request.method == "GET":
         return jsonify(decisions.decision_export(g.api_user, dialogue_id))
     recorded = decisions.record_decision(g.api_user, dialogue_id, body())
-    db.session.commit()
+    uow.commit()
     return answer(DecisionSchema, recorded)
 
 
@@ -171,7 +172,7 @@ def board_report(dialogue_id: int):
            boards=True)
 def measure(dialogue_id: int, reflection_id: int):
     saved = decisions.save_measure(g.api_user, dialogue_id, reflection_id, body())
-    db.session.commit()
+    uow.commit()
     return answer(MeasureSchema, saved)
 
 
@@ -181,7 +182,7 @@ def measure(dialogue_id: int, reflection_id: int):
            boards=True)
 def submit_report(dialogue_id: int):
     version = decisions.submit_report(g.api_user, dialogue_id)
-    db.session.commit()
+    uow.commit()
     return answer(ReportVersionSchema, version, 201, url_for(
         "api_v1.report_version", dialogue_id=dialogue_id, version_id=version.id))
 
@@ -200,5 +201,5 @@ def report_version(dialogue_id: int, version_id: int):
            boards=True)
 def review_report(dialogue_id: int, version_id: int):
     version = decisions.review_report(g.api_user, dialogue_id, version_id, body())
-    db.session.commit()
+    uow.commit()
     return answer(ReportVersionSchema, version)
