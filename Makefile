@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := facilitator
 
-.PHONY: run test lint translations extract-messages clean bench run-cluster run-oidc
+.PHONY: run test lint translations extract-messages clean bench run-cluster run-oidc screenshots
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ test: $(VENV)/.installed-dev translations
 # 2000 and the official socket.io-client under Node (npm-installed into bench/node/) at 1000, 2000.
 bench: $(VENV)/.installed-dev translations
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The demo meeting photographed into docs/screens/: every projector state at four sizes, the
+# phone and the console at 390x844 and 1366x768 (screens/__main__.py).
+screenshots: $(VENV)/.installed-dev translations
+	$(BIN)/python -m screens
 
 # Two processes behind nginx (ip_hash), Redis and PostgreSQL (docs/deploy.md).
 run-cluster: $(VENV)/.installed translations

@@ -439,6 +439,36 @@ def test_intake_closed_refuses_new_submissions_in_swedish(meeting):
     assert snap(phone)["dialogue"]["intake_open"] is True
 
 
+def test_the_projectors_results_view_is_kept_and_told_to_the_room(meeting):
+    projector = meeting.projector_socket()
+    console = meeting.facilitator_socket()
+    assert snap(projector)["dialogue"]["results_view"] == "role"  # the default
+    before = seq_of(meeting.dialogue_id)
+    assert ok(console.emit("results_view", {"view": "total"}, callback=True)) == {
+        "ok": True, "view": "total"}
+    [change] = changes(projector)
+    assert change == {"seq": before + 1, "type": "results_view", "data": {"view": "total"}}
+    # A reloaded projector (a new connection, a fresh snapshot) keeps the choice.
+    projector.disconnect()
+    projector = meeting.projector_socket()
+    assert snap(projector)["dialogue"]["results_view"] == "total"
+    for payload in ({"view": "nämnd"}, {"view": ""}, {}, {"view": 3}):
+        refused(console.emit("results_view", payload, callback=True), "validation")
+    # A dialogue that does not show board results to the room refuses the board view.
+    get(Dialogue, meeting.dialogue_id).show_board_results = False
+    db.session.commit()
+    ack = refused(console.emit("results_view", {"view": "board"}, callback=True), "conflict")
+    assert "per nämnd" in ack["message"]
+    assert snap(projector)["dialogue"]["results_view"] == "total"
+    get(Dialogue, meeting.dialogue_id).show_board_results = True
+    db.session.commit()
+    ok(console.emit("results_view", {"view": "board"}, callback=True))
+    assert snap(projector)["dialogue"]["results_view"] == "board"
+    assert [e.details for e in db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "projector.view").order_by(AuditEntry.id))
+    ] == [{"view": "total"}, {"view": "board"}]
+
+
 def test_a_closed_dialogue_takes_no_submissions(meeting):
     from facilitator.dialogues import services as dialogues
 

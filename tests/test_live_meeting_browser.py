@@ -138,7 +138,7 @@ def test_a_live_meeting_on_every_screen(live_server, browser, page):
         projector.on("pageerror", lambda error: script_errors.append(f"projector: {error}"))
         projector.goto(projector_url)
         expect(projector.locator(".pj-code")).to_have_text(meeting["code"])
-        expect(projector.locator(".pj-url")).to_contain_text(f"/m/{meeting['code']}")
+        expect(projector.locator(".pj-url")).to_contain_text("/delta")
         expect(projector.locator("#pj-item")).to_have_text("Mötet börjar snart", timeout=TIMEOUT)
 
         # --- three phones from two boards ----------------------------------------------------
@@ -228,8 +228,8 @@ def test_a_live_meeting_on_every_screen(live_server, browser, page):
 
         # Pin the second question: the projector highlights it.
         _queue_item(console, fixed).get_by_role("button", name="Fäst på projektorn").click()
-        expect(projector.locator("#pj-pinned")).to_be_visible(timeout=TIMEOUT)
-        expect(projector.locator("#pj-pinned-text")).to_have_text(fixed)
+        expect(projector.locator("#pj-focus")).to_be_visible(timeout=TIMEOUT)
+        expect(projector.locator("#pj-focus-text")).to_have_text(fixed)
 
         # --- a stance poll, results only when it closes ----------------------------------------
         console.get_by_label("Först när omröstningen stängs").check()
@@ -253,20 +253,19 @@ def test_a_live_meeting_on_every_screen(live_server, browser, page):
         console.get_by_role("button", name="Stäng omröstningen").click()
         expect(projector.locator("#pj-poll-state")).to_contain_text(
             "Omröstningen är stängd. 3 svar.", timeout=TIMEOUT)
-        by_role = projector.locator("#pj-by-role table")
-        by_board = projector.locator("#pj-by-board table")
-        expect(by_role).to_be_visible(timeout=TIMEOUT)
-        expect(by_role.locator("caption")).to_have_text("Per roll")
-        expect(by_role.locator("tbody tr")).to_have_count(0)
-        expect(projector.locator("#pj-by-role .stance-withheld")).to_have_text(
+        # One bar per group, "Alla" first; each row says all its numbers to a screen reader.
+        alla = projector.locator(".pj-row-all")
+        expect(alla).to_be_visible(timeout=TIMEOUT)
+        expect(alla.locator(".pj-row-n")).to_have_text("3 svar")
+        for value in ("agree", "partly", "disagree"):
+            expect(alla.locator(f".seg-{value}")).to_have_class(re.compile(r"\bg-33\b"))
+            expect(alla.locator(f".seg-{value}")).to_contain_text("33\u00a0%")
+        expect(alla.locator(".seg-unknown")).to_have_class(re.compile(r"\bg-0\b"))
+        expect(alla).to_contain_text("Alla, 3 svar: Håller med 1 (33\u00a0%), Delvis 1 (33\u00a0%)")
+        # Every group has one answer: none is shown on its own, and the screen says why.
+        expect(projector.locator(".pj-row")).to_have_count(1)
+        expect(projector.locator("#pj-withheld")).to_have_text(
             "För få svar för att visa per grupp.")
-        expect(by_board.locator("caption")).to_have_text("Per nämnd")
-        expect(by_board.locator("tbody tr")).to_have_count(0)
-        everyone = by_role.locator("tfoot tr")  # "Alla" still counts every answer
-        expect(everyone.locator("td").last).to_have_text("3")
-        expect(everyone.locator("td").nth(0)).to_contain_text("1 (33 %)")   # agree
-        expect(everyone.locator(".fill-agree")).to_have_class(re.compile(r"\bw-35\b"))
-
         assert_accessible(projector)
         projector.screenshot(path=str(SHOTS / "projector-1920x1080.png"))
 

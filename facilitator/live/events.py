@@ -231,3 +231,8 @@ def on_intake(actor, payload):
 @event("poll")
 def on_poll(actor, payload):
     return services.poll(actor, _mapping(payload))
+
+
+@event("results_view")
+def on_results_view(actor, payload):
+    return services.set_results_view(actor, _mapping(payload))

@@ -5,6 +5,7 @@ from wtforms import BooleanField, Form, IntegerField, SelectChoice, SelectField,
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..contributions.models import StanceValue
+from .models import RESULTS_VIEWS
 
 #: Ids fit a 32-bit integer column; larger numbers are refused before they reach the database.
 ID_RANGE = NumberRange(min=1, max=2**31 - 1)
@@ -57,6 +58,11 @@ class PollForm(Form):
                          validators=[InputRequired()])
     reflection_id = IntegerField(validators=[Optional(), ID_RANGE])
     results_live = DefaultTrueField(default=True)
+
+
+class ResultsViewForm(Form):
+    view = SelectField(choices=[SelectChoice(v, v) for v in RESULTS_VIEWS],
+                       validators=[InputRequired()])
 
 
 class ClientIdForm(Form):

@@ -23,9 +23,15 @@ class Meeting(db.Model):
     intake_open: Mapped[bool] = mapped_column(default=True)
     #: SHA-256 of the projector link's token; rotating it locks the old link out.
     projector_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: How the projector groups a poll's results: "role", "board" or "total" (RESULTS_VIEWS).
+    results_view: Mapped[str] = mapped_column(String(10), default="role", server_default="role")
 
     dialogue: Mapped[Dialogue] = relationship()
     current_item: Mapped[AgendaItem | None] = relationship()
+
+
+#: The projector's ways of showing a poll's results, the first being the default.
+RESULTS_VIEWS = ("role", "board", "total")
 
 
 class ItemTiming(db.Model):

@@ -54,8 +54,10 @@ def projector(token: str):
     qr = segno.make(join_url, error="m").svg_inline(scale=6, border=2, dark="#1c2430",
                                                      omitsize=True) \
         if join_url else ""
+    # What the room types: the short address of the code page, without the scheme.
+    enter_url = url_for("participants.enter_code", _external=True).split("://", 1)[-1]
     return render_template("live/projector.html", dialogue=dialogue, token=token,
-                           join_url=join_url, qr_svg=qr)
+                           join_url=join_url, join_url_short=enter_url.rstrip("/"), qr_svg=qr)
 
 
 @bp.get("/m/<code>/mote")

@@ -36,8 +36,16 @@ from .actors import (
     require_facilitator,
     require_participant,
 )
-from .forms import AgendaForm, IntakeForm, ModerateForm, PollForm, StanceForm, VoteForm
-from .models import ItemTiming, Meeting, Poll, used_seconds
+from .forms import (
+    AgendaForm,
+    IntakeForm,
+    ModerateForm,
+    PollForm,
+    ResultsViewForm,
+    StanceForm,
+    VoteForm,
+)
+from .models import RESULTS_VIEWS, ItemTiming, Meeting, Poll, used_seconds
 
 MEETING_OPEN = (DialogueStatus.PUBLISHED, DialogueStatus.LIVE)
 
@@ -136,6 +144,7 @@ def _room(dialogue: Dialogue, audience: str) -> dict:
             "item_started_at": views.iso(current_timing.started_at) if current_timing else None,
             "premoderation": dialogue.premoderation,
             "show_board_results": dialogue.show_board_results,
+            "results_view": meeting.results_view or RESULTS_VIEWS[0],
         },
         "agenda": [views.agenda_item(i, used.get(i.id, 0)) for i in agenda_items],
         "reflections": [views.reflection(r) for r in dialogue.reflections],
@@ -552,6 +561,21 @@ def set_intake(actor: Actor, payload) -> dict:
                  user=actor.user)
     broadcast.change(dialogue.id, "intake", {"open": meeting.intake_open})
     return {"open": meeting.intake_open}
+
+
+def set_results_view(actor: Actor, payload) -> dict:
+    """Show poll results on the projector by role, by board or in total; kept for a reload."""
+    dialogue = require_facilitator(actor)
+    form = validated(ResultsViewForm, payload)
+    view = form.view.data
+    if view == "board" and not dialogue.show_board_results:
+        raise Conflict(_("Dialogen visar inte resultat per nämnd för rummet. Det går att ändra "
+                         "under dialogens inställningar."))
+    meeting = meeting_for(dialogue.id)
+    meeting.results_view = view
+    audit.record("projector.view", dialogue=dialogue, user=actor.user, view=view)
+    broadcast.change(dialogue.id, "results_view", {"view": view})
+    return {"view": view}
 
 
 def poll(actor: Actor, payload) -> dict:

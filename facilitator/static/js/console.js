@@ -767,6 +767,7 @@
       var here = (s.tallies || []).filter(function (t) { return now && now.reflections.indexOf(t.reflection_id) >= 0; });
       state.lastPoll = (here.length ? here : s.tallies)[(here.length ? here : s.tallies).length - 1].reflection_id;
     }
+    renderView();
     state.presence = s.presence || null;
     renderPresence();
     buildAgenda();
@@ -822,8 +823,28 @@
       state.poll = data.poll;
       if (data.poll) { state.lastPoll = data.poll.reflection_id; } else if (data.closed) { state.lastPoll = data.closed; }
       renderPoll();
+    } else if (msg.type === "results_view") {
+      state.dialogue.results_view = data.view;
+      renderView();
     }
   }
+
+  // How the projector groups a poll's results: the meeting's state, so another console (or a
+  // reload) shows the same choice.
+  function renderView() {
+    var view = (state.dialogue && state.dialogue.results_view) || "role";
+    Array.prototype.forEach.call(document.querySelectorAll("input[name=results_view]"), function (input) {
+      input.checked = input.value === view;
+    });
+  }
+  $("c-view").addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.name !== "results_view") { return; }
+    live.emit("results_view", { view: input.value }).then(function (ack) {
+      if (!ack.ok) { failed(ack); renderView(); return; }
+      state.dialogue.results_view = ack.view;
+    });
+  });
 
   function applyTally(msg) {
     if (msg.votes) {

@@ -176,5 +176,17 @@
     };
   }
 
-  global.AterforingStanceTable = { StanceTable: StanceTable, byRoleAndBoard: byRoleAndBoard, VALUES: VALUES, widthClass: widthClass, OTHER: OTHER, ROLE_ORDER: ROLE_ORDER };
+  // The same order and names for any other view of the groups (the projector's bars).
+  function orderRoles(keys) { return keys.slice().sort(byRole); }
+  function orderBoards(keys) { return keys.slice().sort(byName); }
+  function groupLabel(kind, key, L) {
+    if (key === OTHER) { return (L.groups && L.groups.other) || key; }
+    return kind === "role" ? (L.roles[key] || key) : key;
+  }
+
+  global.AterforingStanceTable = {
+    StanceTable: StanceTable, byRoleAndBoard: byRoleAndBoard, VALUES: VALUES, widthClass: widthClass,
+    OTHER: OTHER, ROLE_ORDER: ROLE_ORDER, orderRoles: orderRoles, orderBoards: orderBoards,
+    groupLabel: groupLabel
+  };
 })(window);

@@ -1,0 +1,120 @@
+"""`make screenshots`: the demo meeting photographed into docs/screens/ (PNG).
+
+    .venv/bin/python -m screens [--out docs/screens] [--only projector]
+
+Starts the app on the demo data in a temporary folder (screens.stage), opens Debian's Chromium,
+and takes every projector state at 1280×720, 1366×768, 1920×1080 and 3840×2160, and the phone
+and the console before the meeting and during a poll at 390×844 and 1366×768. The files are
+named `<screen>-<state>-<width>x<height>.png`; a file of that pattern the run did not write is
+removed, so the folder holds only what the app looks like now.
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .stage import ROOT, Stage
+
+PROJECTOR_SIZES = ((1280, 720), (1366, 768), (1920, 1080), (3840, 2160))
+DEVICE_SIZES = ((390, 844), (1366, 768))
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+#: The projector's states photographed (the stage passes through a few more on the way).
+PHOTOGRAPHED = ("waiting", "item", "poll-role", "poll-board", "poll-total", "poll-closed",
+                "questions", "focus", "closed")
+PREFIXES = ("projector-", "phone-", "console-")
+
+
+def settle(page, screen: str | None = None) -> None:
+    """Wait until the projector shows `screen` and has fitted itself to the window."""
+    if screen:
+        page.wait_for_function(
+            "s => document.getElementById('projector').getAttribute('data-screen') === s",
+            arg=screen, timeout=15_000)
+    page.wait_for_timeout(250)  # a tally follows its change within a quarter of a second
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def resize(page, width: int, height: int) -> None:
+    if page.viewport_size == {"width": width, "height": height}:
+        return
+    before = page.get_attribute("#projector", "data-fitted")
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_function(
+        "b => document.getElementById('projector').getAttribute('data-fitted') !== b",
+        arg=before, timeout=5_000)
+    page.wait_for_timeout(900)  # the segments' numbers are checked again after the bars glide
+
+
+def shrink(path: Path) -> None:
+    """Re-save the PNG with the best compression (Playwright writes it fast, not small)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.load()
+    image.save(path, optimize=True)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screens"))
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    from playwright.sync_api import sync_playwright
+
+    def snap(page, name: str) -> None:
+        path = out / f"{name}.png"
+        page.screenshot(path=str(path))
+        shrink(path)
+        written.append(path)
+        print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+    with Stage() as stage, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        projector = browser.new_context(viewport={"width": 1920, "height": 1080},
+                                        locale="sv-SE", reduced_motion="reduce").new_page()
+        console = browser.new_context(viewport={"width": 1366, "height": 768}, locale="sv-SE")
+        console.add_cookies(stage.browser_cookies())
+        console = console.new_page()
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE",
+                                    is_mobile=True, has_touch=True)
+        phone.add_cookies(stage.phone_cookies())
+        phone = phone.new_page()
+
+        def devices(state: str) -> None:
+            for page, name, url in ((phone, "phone", stage.phone_url),
+                                    (console, "console", stage.console_url)):
+                page.goto(url)
+                page.wait_for_timeout(1200)
+                for width, height in DEVICE_SIZES:
+                    page.set_viewport_size({"width": width, "height": height})
+                    page.wait_for_timeout(200)
+                    snap(page, f"{name}-{state}-{width}x{height}")
+
+        projector.goto(stage.projector_url)
+        for state in Stage.STATES:
+            screen = stage.play(state)
+            settle(projector, screen)
+            if state == "waiting":
+                devices("before")
+            if state == "poll-role":
+                devices("poll")
+            if state not in PHOTOGRAPHED:
+                continue
+            for width, height in PROJECTOR_SIZES:
+                resize(projector, width, height)
+                snap(projector, f"projector-{state}-{width}x{height}")
+        browser.close()
+
+    for stale in out.glob("*.png"):
+        if stale.name.startswith(PREFIXES) and stale not in written:
+            stale.unlink()
+            print(f"  removed {stale.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""Done when: the room's screen fits one screen in every state, at projector and TV sizes.
+
+The demo's largest dialogue (Stockholm: seven boards, every role, 77 people who have answered)
+on a real server (screens.stage), moved by a facilitator's socket through every state the
+projector shows; one Chromium page resized to 1280×720, 1366×768, 1920×1080 and 3840×2160.
+At each: the page does not scroll, no visible text is smaller than 1/36 of the height, no text
+is cut off by its part of the screen, every group's bar is at least 1/30 of the height tall,
+and the question in focus is shown whole. axe finds nothing in any state.
+"""
+
+import pytest
+from conftest import assert_accessible
+
+pytestmark = pytest.mark.xdist_group("projector")
+
+SIZES = ((1280, 720), (1366, 768), (1920, 1080), (3840, 2160))
+
+MEASURE = """() => {
+  const H = window.innerHeight, W = window.innerWidth;
+  const out = {scroll: document.documentElement.scrollHeight, H, small: [], cut: [], bars: []};
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const text = node.textContent.trim();
+    const el = node.parentElement;
+    if (!text || !el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const r = range.getBoundingClientRect(), box0 = el.getBoundingClientRect();
+    // Visually hidden (a 1 px clipped box, for screen readers) and the skip link: not seen.
+    if (box0.width < 2 || box0.height < 2 || r.bottom <= 0) continue;
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (size < H / 36 - 0.05) out.small.push([text.slice(0, 40), size]);
+    const part = el.closest('.pj-main, .pj-questions, .pj-join, .pj-bar') ;
+    const box = part ? part.getBoundingClientRect() : {top: 0, bottom: H, left: 0, right: W};
+    const slack = 1 + size * 0.1;  // a glyph's box may stand a little outside its line
+    if (r.bottom > Math.min(box.bottom, H) + slack || r.right > Math.min(box.right, W) + slack
+        || r.top < box.top - slack) out.cut.push(text.slice(0, 40));
+  }
+  document.querySelectorAll('.pj-track').forEach(t => {
+    if (!t.checkVisibility()) return;
+    const row = t.closest('.pj-row');
+    const label = row.querySelector('.pj-row-label').textContent;
+    out.bars.push([label, t.getBoundingClientRect().height]);
+  });
+  const focus = document.getElementById('pj-focus-text');
+  if (focus.checkVisibility()) {
+    const r = focus.getBoundingClientRect();
+    const main = focus.closest('.pj-main').getBoundingClientRect();
+    out.focus = {text: focus.textContent, whole: focus.scrollHeight <= focus.clientHeight + 1
+                 && r.bottom <= Math.min(main.bottom, H) + 1 && r.top >= main.top - 1};
+  }
+  out.screen = document.getElementById('projector').getAttribute('data-screen');
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def stage():
+    from screens.stage import Stage
+
+    with Stage() as stage:
+        yield stage
+
+
+def _settle(page, screen: str) -> None:
+    page.wait_for_function(
+        "s => document.getElementById('projector').getAttribute('data-screen') === s",
+        arg=screen, timeout=15_000)
+    page.wait_for_timeout(300)  # a tally follows its change within a quarter of a second
+
+
+def _resize(page, width: int, height: int) -> None:
+    if page.viewport_size == {"width": width, "height": height}:
+        return
+    before = page.get_attribute("#projector", "data-fitted")
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_function(
+        "b => document.getElementById('projector').getAttribute('data-fitted') !== b",
+        arg=before, timeout=5_000)
+
+
+ROLES = ["Politiker", "Chef", "Arbetsledare", "Socialsekreterare", "Annan"]
+#: Boards by name, in Swedish order (ö after z).
+BOARDS = ["Farsta", "Hässelby-Vällingby", "Rinkeby-Kista", "Skärholmen", "Solna",
+          "Spånga-Tensta", "Södermalm"]
+
+
+def _groups(state: str) -> list[str]:
+    """The bars each state shows, top to bottom: "Alla" first, then the groups in order."""
+    roles, boards = ROLES, BOARDS
+    return {"poll-role": ["Alla", *roles], "poll-board": ["Alla", *boards],
+            "poll-closed": ["Alla", *boards], "poll-total": ["Alla"]}.get(state, [])
+
+
+def test_every_projector_state_fits_the_wall_at_every_size(browser, stage):
+    from screens.stage import Stage
+
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="sv-SE",
+                                  reduced_motion="reduce")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(stage.projector_url)
+        for index, state in enumerate(Stage.STATES):
+            screen = stage.play(state)
+            _settle(page, screen)
+            for width, height in SIZES:
+                _resize(page, width, height)
+                m = page.evaluate(MEASURE)
+                where = f"{state} at {width}x{height}"
+                assert m["screen"] == screen, where
+                assert m["scroll"] <= m["H"], f"{where}: the page scrolls ({m['scroll']})"
+                assert m["small"] == [], f"{where}: text below 1/36 of the height: {m['small']}"
+                assert m["cut"] == [], f"{where}: text cut off: {m['cut']}"
+                labels = [label for label, _h in m["bars"]]
+                assert labels == _groups(state), where
+                low = [(label, h) for label, h in m["bars"] if h < height / 30]
+                assert low == [], f"{where}: bars lower than 1/30 of the height: {low}"
+                if state == "focus":
+                    assert m["focus"] == {"text": stage.room["focus_text"], "whole": True}, where
+                else:
+                    assert "focus" not in m, where
+            # axe once per state, at a size that moves on with each state.
+            _resize(page, *SIZES[index % len(SIZES)])
+            assert_accessible(page)
+        # What the closed meeting shows: thanks and what was agreed, no invitation to join.
+        body = page.locator("#projector")
+        assert "Tack för i dag!" in body.inner_text()
+        assert "Mall för synnerliga skäl vid förlängd förhandsbedömning" in body.inner_text()
+        assert not page.locator(".pj-join").is_visible()
+        assert stage.room["code"] not in body.inner_text()
+        assert errors == []
+    finally:
+        context.close()
