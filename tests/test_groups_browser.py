@@ -84,11 +84,21 @@ def test_projector_console_and_phone_draw_the_room_without_the_lone_ones(
         expect(results).to_be_visible(timeout=TIMEOUT)
         expect(results).to_contain_text("Övriga", timeout=TIMEOUT)
         _no_one_singled_out(results.inner_text())
-        # Roles in the fixed order, "Övriga" last; boards by name.
-        expect(projector.locator("#pj-by-role tbody th")).to_have_text(
-            ["Socialsekreterare", "Övriga"])
-        expect(projector.locator("#pj-by-board tbody th")).to_have_text(["Gnesta", "Nyköping"])
+        # Roles in the fixed order, "Övriga" last; then, as the facilitator switches the view
+        # (the meeting's state: a reloaded screen shows it), boards by name.
+        labels = projector.locator(".pj-row-label")
+        expect(labels).to_have_text(["Alla", "Socialsekreterare", "Övriga"])
         projector.screenshot(path=str(SHOTS / "groups-projector-1920x1080.png"))
+        engine = sa.create_engine(live_server.database_url)
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE meetings SET results_view = 'board' "
+                                 "WHERE dialogue_id = :d"), {"d": room["id"]})
+            conn.execute(sa.text("UPDATE dialogues SET seq = seq + 1 WHERE id = :d"),
+                         {"d": room["id"]})
+        engine.dispose()
+        projector.reload()
+        expect(labels).to_have_text(["Alla", "Gnesta", "Nyköping"], timeout=TIMEOUT)
+        assert "Politiker" not in results.inner_text() and "Chef" not in results.inner_text()
 
         browser_login(page, live_server)
         page.goto(f"{live_server.url}/dialoger/{room['id']}/mote")
