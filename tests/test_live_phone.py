@@ -171,6 +171,7 @@ def test_phone_follows_the_meeting_and_keeps_what_is_typed(live_server, meeting,
         expect(phone.locator("#phone-status")).to_have_attribute("data-state", "connected")
         expect(phone.get_by_label("Beskriv ert goda exempel")).to_have_value(draft)
 
+        expect(now.get_by_role("heading", name=meeting["items"][1])).to_be_visible()
         phone.set_viewport_size({"width": 390, "height": 844})
         phone.screenshot(path=f"{SHOTS}/phone-390.png", full_page=True)
         phone.set_viewport_size({"width": 320, "height": 640})

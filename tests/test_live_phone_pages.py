@@ -55,6 +55,8 @@ def test_phone_page_is_a_shell_with_data_attributes_and_deferred_scripts(client,
     assert 'for="question-text"' in html and 'for="disagreement-reflection"' in html
     assert "Förhandsbedömningar dröjer" in html
     assert 'class="participant live-phone"' in html
+    # Who one is, in the page before the socket's snapshot arrives.
+    assert re.search(r'<strong id="phone-me">[^<]*Gnesta[^<]*</strong>', html)
 
 
 def test_preread_links_to_the_meeting_only_while_it_is_live(client, setup):

@@ -71,5 +71,6 @@ def phone(code: str):
         return redirect(url_for("participants.enter_code"))
     if participant is None:
         return redirect(url_for("participants.join_link", code=code))
+    # The name is in the page from the start: the snapshot may take a moment on a weak network.
     return render_template("live/phone.html", dialogue=dialogue, participant=participant,
-                           code=dialogue.join_code)
+                           code=dialogue.join_code, me=participants.display_name(participant))

@@ -705,7 +705,7 @@
 
   function renderAll() {
     renderFollowups();
-    $("phone-me").textContent = state.me || "";
+    if (state.me) { $("phone-me").textContent = state.me; }
     renderClosed();
     renderNow(false);
     renderPoll();
