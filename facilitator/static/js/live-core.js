@@ -2,12 +2,29 @@
 // The database is the truth; socket messages are hints. On every (re)connect the client asks
 // for a snapshot; each later change carries the next sequence number, and a gap means
 // "ask for a fresh snapshot". Submissions wait in an outbox (kept in sessionStorage, so a
-// reload keeps them too) until the server acknowledges them after its commit; they are resent
-// with the same client id after a reconnect, so a retry is never a duplicate.
+// reload keeps them too) until the server acknowledges them after its commit, or refuses them
+// for a reason the person must see (validation, intake closed, too many at once). Not stored
+// yet (no answer in time, `busy`, `server`): resent by itself after a pause; offline: resent
+// after the reconnect. Always with the same client id, so a retry is never a duplicate.
 (function (global) {
   "use strict";
 
   var ACK_TIMEOUT_MS = 8000;
+  // Answers that mean "not stored, send it again"; `offline` waits for the reconnect instead.
+  var RETRIED = { timeout: 1, busy: 1, server: 1, empty: 1 };
+  // The pause before a resend doubles with each try (1, 2, 4, 8, 16, then 30 s), and is drawn
+  // between half of it and all of it, so that a room of phones that met the same hiccup does
+  // not come back in one wave.
+  var RETRY_FIRST_MS = 1000;
+  var RETRY_MAX_MS = 30000;
+
+  function retryDelay(attempt) {
+    var ceiling = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * Math.pow(2, attempt - 1));
+    return ceiling / 2 + Math.random() * ceiling / 2;
+  }
+
+  // True when the outbox keeps the item and sends it again by itself.
+  function retried(ack) { return !ack.ok && (ack.error === "offline" || !!RETRIED[ack.error]); }
 
   function uuid() {
     if (global.crypto && global.crypto.randomUUID) { return global.crypto.randomUUID(); }
@@ -21,6 +38,8 @@
     this.seq = null;
     this.outboxKey = "aterforing-outbox-" + options.dialogue + "-" + (options.as || "participant");
     this.outbox = this._loadOutbox();
+    this.retries = {};  // client id -> {attempt, timer}: the pending resend of an outbox item
+    this.sending = {};  // client id -> true while its submit waits for an answer
     this.connected = false;
     var auth = { dialogue: options.dialogue, as: options.as };
     if (options.token) { auth.token = options.token; }
@@ -86,22 +105,33 @@
     this._status(this.connected ? "connected" : "disconnected");
   };
 
-  // Queue a submission; it is sent now if possible and again after every reconnect until the
-  // server has stored it. Resolves with the server's ack (ok, or a refusal to show the user).
+  // Queue a submission; it is sent now if possible, and again (after a pause, or after the
+  // reconnect) until the server has stored it or refused it. Resolves with the first answer;
+  // the answers to later resends go to `onResent`.
   Live.prototype.submit = function (payload) {
     payload.client_id = payload.client_id || uuid();
+    this._stopRetry(payload.client_id);
     this.outbox.push(payload);
     this._saveOutbox();
     if (this.options.onPending) { this.options.onPending(this.outbox); }
     return this._send(payload);
   };
 
+  Live.prototype._inOutbox = function (clientId) {
+    return this.outbox.some(function (p) { return p.client_id === clientId; });
+  };
+
   Live.prototype._send = function (payload) {
     var self = this;
+    var id = payload.client_id;
+    this.sending[id] = true;
     return this.emit("submit", payload).then(function (ack) {
-      var transient = !ack.ok && (ack.error === "offline" || ack.error === "timeout" || ack.error === "server" || ack.error === "busy" || ack.error === "rate_limited");
-      if (!transient) {
-        self.outbox = self.outbox.filter(function (p) { return p.client_id !== payload.client_id; });
+      delete self.sending[id];
+      if (retried(ack)) {
+        if (ack.error !== "offline" && self._inOutbox(id)) { self._retryLater(payload); }
+      } else {
+        self._stopRetry(id);
+        self.outbox = self.outbox.filter(function (p) { return p.client_id !== id; });
         self._saveOutbox();
         if (self.options.onPending) { self.options.onPending(self.outbox); }
       }
@@ -109,12 +139,40 @@
     });
   };
 
-  Live.prototype._flushOutbox = function () {
+  Live.prototype._resend = function (payload) {
     var self = this;
-    this.outbox.slice().forEach(function (payload) {
-      self._send(payload).then(function (ack) { if (self.options.onResent) { self.options.onResent(payload, ack); } });
+    this._send(payload).then(function (ack) {
+      if (self.options.onResent) { self.options.onResent(payload, ack); }
     });
   };
 
-  global.AterforingLive = { Live: Live, uuid: uuid };
+  Live.prototype._retryLater = function (payload) {
+    var self = this;
+    var id = payload.client_id;
+    var retry = this.retries[id] || (this.retries[id] = { attempt: 0, timer: null });
+    retry.attempt += 1;
+    global.clearTimeout(retry.timer);
+    retry.timer = global.setTimeout(function () {
+      retry.timer = null;
+      if (self._inOutbox(id) && !self.sending[id]) { self._resend(payload); }
+    }, retryDelay(retry.attempt));
+  };
+
+  Live.prototype._stopRetry = function (clientId) {
+    var retry = this.retries[clientId];
+    if (retry) { global.clearTimeout(retry.timer); delete this.retries[clientId]; }
+  };
+
+  // After a (re)connect: everything waiting goes now, except what is already on its way.
+  Live.prototype._flushOutbox = function () {
+    var self = this;
+    this.outbox.slice().forEach(function (payload) {
+      if (self.sending[payload.client_id]) { return; }
+      var retry = self.retries[payload.client_id];
+      if (retry) { global.clearTimeout(retry.timer); retry.timer = null; }
+      self._resend(payload);
+    });
+  };
+
+  global.AterforingLive = { Live: Live, uuid: uuid, retried: retried };
 })(window);

@@ -12,7 +12,8 @@
   var T = JSON.parse(root.getAttribute("data-texts") || "{}");
   var DIALOGUE = Number(root.getAttribute("data-dialogue"));
   var PREFIX = "aterforing-phone-" + DIALOGUE + "-";
-  var TRANSIENT = { offline: 1, timeout: 1, server: 1, busy: 1, rate_limited: 1, empty: 1 };
+  // Refused for now, not for good: the text stays for the person to send again later.
+  var TRANSIENT = { rate_limited: 1 };
 
   function $(id) { return document.getElementById(id); }
 
@@ -566,13 +567,16 @@
       f.refocus = false;
       return;
     }
-    if (ack.error === "offline") {
-      setStatus(f, T.waiting);  // stays locked: the outbox sends it after the reconnect
+    if (window.AterforingLive.retried(ack)) {
+      // Not stored yet, and still in the outbox: it stays locked and is sent again by itself,
+      // after the reconnect (offline) or after a pause (no answer in time, busy, server).
+      setStatus(f, ack.error === "offline" ? T.waiting : T.sending);
       f.refocus = false;  // a resend later must not pull focus from where the person is then
       return;
     }
     if (TRANSIENT[ack.error]) {
-      // Not known to be stored: the text stays, the same client id makes a retry safe.
+      // Not stored (too many at once): the text stays for the person to send when the
+      // message says so; out of the outbox, so it is not sent behind their back.
       if (inOutbox(clientId)) { dropFromOutbox(clientId); }
       lock(f, false);
       setStatus(f, "");
