@@ -36,6 +36,7 @@ def meeting(live_server):
                                  organization_ids=[str(org.id)], premoderation=True)
         make_reflection(user, dialogue, title="Förhandsbedömningar dröjer")
         dialogue_services.transition(user, dialogue.id, "published")
+        db.session.commit()  # the entry point commits
         info = {"id": dialogue.id, "code": dialogue.join_code, "board": org.short_name}
 
     def rows(text: str) -> list[str]:
