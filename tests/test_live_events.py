@@ -564,7 +564,7 @@ def test_results_stay_with_facilitators_until_a_hidden_poll_closes(meeting):
 def test_board_results_hidden_from_the_room_when_the_dialogue_says_so(meeting):
     meeting.app.config["MIN_GROUP_SIZE"] = 1  # about the board view, not about group sizes
     phone = meeting.phone()
-    console = meeting.facilitator_socket()
+    console, projector = meeting.facilitator_socket(), meeting.projector_socket()
     meeting.set(show_board_results=False)
     first = meeting.reflection_ids[0]
     ok(console.emit("agenda", {"action": "start"}, callback=True))
@@ -573,6 +573,15 @@ def test_board_results_hidden_from_the_room_when_the_dialogue_says_so(meeting):
     [tally] = snap(phone)["tallies"]
     assert tally["by_board"] == {} and tally["total"] == {"agree": 1}
     assert snap(console)["tallies"][0]["by_board"] == {"Gnesta": {"agree": 1}}
+    # The live messages too: the phones and the projector are not sent the boards.
+    for sc in (phone, console, projector):
+        received(sc)
+    tallies.flush()
+    for sc in (phone, projector):
+        [message] = events(sc, "tally")
+        assert message["stances"]["by_board"] == {} and message["stances"]["n"] == 1
+    [message] = events(console, "tally")
+    assert message["stances"]["by_board"] == {"Gnesta": {"agree": 1}}
 
 
 # --- limits and sequence numbers ---------------------------------------------------------

@@ -27,6 +27,11 @@ def room_facilitators(dialogue_id: int) -> str:
     return f"d{dialogue_id}:fac"
 
 
+def room_audience(dialogue_id: int) -> str:
+    """The room without its facilitators: phones and the projector."""
+    return f"d{dialogue_id}:room"
+
+
 def room_projector(dialogue_id: int) -> str:
     return f"d{dialogue_id}:projector"
 

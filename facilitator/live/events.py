@@ -19,7 +19,14 @@ from ..core.tokens import hash_token
 from ..errors import DomainError
 from ..extensions import db, socketio
 from . import actors, presence, services, tallies
-from .broadcast import login_room, room_all, room_facilitators, room_participant, room_projector
+from .broadcast import (
+    login_room,
+    room_all,
+    room_audience,
+    room_facilitators,
+    room_participant,
+    room_projector,
+)
 
 ACTOR_KEY = "live_actor"
 
@@ -58,6 +65,7 @@ def on_connect(auth=None):
                                   "projector_hash": hash_token(token)}
             kind = ("projector", dialogue.id)
             join_room(room_all(dialogue.id))
+            join_room(room_audience(dialogue.id))
             join_room(room_projector(dialogue.id))
         elif participant is not None:
             # The phone view (no `as`): the dialogue's participant cookie decides, so a
@@ -65,6 +73,7 @@ def on_connect(auth=None):
             actor = actors.Actor(actors.PARTICIPANT, dialogue_id, participant=participant)
             session[ACTOR_KEY] = actors.describe(actor)
             join_room(room_all(dialogue_id))
+            join_room(room_audience(dialogue_id))
             join_room(room_participant(participant.id))
             kind = ("phone", dialogue_id)
             present = (presence.phone_joined, dialogue_id, participant.id,

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ..core import groups
 from ..core.metrics import timed_broadcast
 from ..extensions import db, socketio
-from .broadcast import NAMESPACE, room_all, room_facilitators
+from .broadcast import NAMESPACE, room_all, room_audience, room_facilitators
 
 #: Seconds between flushes of a meeting's dirty counts.
 INTERVAL = 0.25
@@ -84,6 +84,13 @@ def stance_tally(dialogue_id: int, reflection_id: int, phase: str) -> dict:
             "withheld": {"by_role": by_role.withheld, "by_board": by_board.withheld}}
 
 
+def _board_results_shown(dialogue_id: int) -> bool:
+    from ..dialogues.models import Dialogue
+
+    return bool(db.session.scalar(select(Dialogue.show_board_results)
+                                  .where(Dialogue.id == dialogue_id)))
+
+
 def mark_votes(dialogue_id: int, question_id: int) -> None:
     with _lock:
         _dirty().votes.setdefault(dialogue_id, set()).add(question_id)
@@ -113,9 +120,16 @@ def flush() -> None:
         for reflection_id in reflection_ids:
             tally = stance_tally(dialogue_id, reflection_id, "live")
             public = stances_visible_to_room(dialogue_id, reflection_id)
-            to = room_all(dialogue_id) if public else room_facilitators(dialogue_id)
-            with timed_broadcast("tally"):
-                socketio.emit("tally", {"stances": tally}, to=to, namespace=NAMESPACE)
+            if public and not _board_results_shown(dialogue_id):
+                # Facilitators see the boards; the phones and the projector are not sent them.
+                sends = [(room_facilitators(dialogue_id), tally),
+                         (room_audience(dialogue_id), {**tally, "by_board": {}})]
+            else:
+                sends = [(room_all(dialogue_id) if public else room_facilitators(dialogue_id),
+                          tally)]
+            for to, data in sends:
+                with timed_broadcast("tally"):
+                    socketio.emit("tally", {"stances": data}, to=to, namespace=NAMESPACE)
     db.session.remove()
 
 
