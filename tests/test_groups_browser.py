@@ -88,7 +88,8 @@ def test_projector_console_and_phone_draw_the_room_without_the_lone_ones(
         # (the meeting's state: a reloaded screen shows it), boards by name.
         labels = projector.locator(".pj-row-label")
         expect(labels).to_have_text(["Alla", "Socialsekreterare", "Övriga"])
-        projector.screenshot(path=str(SHOTS / "groups-projector-1920x1080.png"))
+        projector.screenshot(path=str(SHOTS / "groups-projector-1920x1080.png"),
+                             animations="disabled")  # the bars as they settle, not mid-fade
         engine = sa.create_engine(live_server.database_url)
         with engine.begin() as conn:
             conn.execute(sa.text("UPDATE meetings SET results_view = 'board' "
