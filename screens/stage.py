@@ -120,7 +120,7 @@ class Stage:
         return [{"name": k, "value": v, "url": self.url} for k, v in self.http.cookies.items()]
 
     def phone_cookies(self) -> list[dict]:
-        """One participant's cookie (Södermalm's first), for a browser context as a phone."""
+        """The first participant's cookie (Farsta · Politiker), for a browser context as a phone."""
         return [{"name": self.room["phone_cookie"], "value": self.room["phone_token"],
                  "url": self.url}]
 

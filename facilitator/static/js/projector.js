@@ -123,6 +123,7 @@
       desc = item.description || "";
     } else {
       title = T.not_started;
+      desc = T.waiting_lead;
     }
     setText($("pj-item"), title);
     setText($("pj-item-desc"), desc);
@@ -240,7 +241,7 @@
   // Bars per column and their height are worked out from the room left for them: one column
   // while it holds every group at a bar of at least 1/30 of the screen, then two columns, then
   // turns of PAGE_SECONDS ("Alla" on every page).
-  var SIZES = [["xl", 8.5, 1.6], ["l", 6.4, 1.3], ["m", 5, 1], ["s", 3.9, 0.8]];
+  var SIZES = [["xl", 8.5, 1.6], ["l", 6.4, 1.3], ["m", 5, 1], ["ms", 4.4, 0.9], ["s", 3.9, 0.8]];
   var LINE = 4.2;  // one line of row text, in vh: a row is never lower than its label
 
   function heightOf(rowsInColumn, size) {
