@@ -106,7 +106,7 @@ def test_projector_console_and_phone_draw_the_room_without_the_lone_ones(
         box = page.locator("#c-results")
         expect(box).to_contain_text("20 svar", timeout=TIMEOUT)
         expect(page.locator("#c-results-role tbody th")).to_have_text(
-            ["Socialsekreterare", "Övriga"])
+            ["Alla", "Socialsekreterare", "Övriga"])
         _no_one_singled_out(box.inner_text())
 
         phone_context = browser.new_context(viewport={"width": 390, "height": 844},

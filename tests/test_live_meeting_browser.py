@@ -247,8 +247,8 @@ def test_a_live_meeting_on_every_screen(live_server, browser, page):
         # One answer per role, at most two per board: too few to show any group on its own.
         expect(console.locator("#c-results-role .stance-withheld")).to_have_text(
             "För få svar för att visa per grupp.")
-        expect(console.locator("#c-results-role tbody tr")).to_have_count(0)
-        expect(console.locator("#c-results-board tbody tr")).to_have_count(0)
+        expect(console.locator("#c-results-role tbody.stance-groups tr")).to_have_count(0)
+        expect(console.locator("#c-results-board tbody.stance-groups tr")).to_have_count(0)
         expect(projector.locator("#pj-results")).to_be_hidden()
         console.get_by_role("button", name="Stäng omröstningen").click()
         expect(projector.locator("#pj-poll-state")).to_contain_text(

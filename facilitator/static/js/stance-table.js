@@ -72,12 +72,13 @@
     tr.appendChild(hc);
     thead.appendChild(tr);
     table.appendChild(thead);
-    this.tbody = el("tbody");
+    // "Alla" first, in a row group of its own; then the groups, "Övriga" last.
+    this.allBody = el("tbody", "stance-all");
+    table.appendChild(this.allBody);
+    this.tbody = el("tbody", "stance-groups");
     table.appendChild(this.tbody);
-    this.tfoot = el("tfoot");
-    table.appendChild(this.tfoot);
     this.totalRow = this._row(opts.totalLabel);
-    this.tfoot.appendChild(this.totalRow.tr);
+    this.allBody.appendChild(this.totalRow.tr);
     container.textContent = "";
     container.appendChild(table);
     this.table = table;
