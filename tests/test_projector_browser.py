@@ -5,7 +5,8 @@ on a real server (screens.stage), moved by a facilitator's socket through every 
 projector shows; one Chromium page resized to 1280×720, 1366×768, 1920×1080 and 3840×2160.
 At each: the page does not scroll, no visible text is smaller than 1/36 of the height, no text
 is cut off by its part of the screen, every group's bar is at least 1/30 of the height tall,
-and the question in focus is shown whole. axe finds nothing in any state.
+and the question in focus is shown whole. axe finds nothing in any state. A tally of fifteen
+boards (played into the page's socket) takes two columns, never a scroll.
 """
 
 import pytest
@@ -55,6 +56,35 @@ MEASURE = """() => {
 }"""
 
 
+# The page's socket, kept so that a test can play a message the server would send.
+KEEP_SOCKET = """(() => { let real; Object.defineProperty(window, 'io', { configurable: true,
+  get() {
+    return real && function (...a) { const s = real(...a); window.__socket = s; return s; };
+  },
+  set(v) { real = v; } }); })();"""
+#: Fifteen boards: more than one column holds at a bar of 1/30 of the height.
+MANY = ["Botkyrka", "Danderyd", "Ekerö", "Haninge", "Huddinge", "Järfälla", "Lidingö", "Nacka",
+        "Norrtälje", "Nynäshamn", "Salem", "Sigtuna", "Sollentuna", "Täby", "Upplands Väsby"]
+
+
+def _many_boards(reflection_id: int) -> dict:
+    by_board = {b: {"agree": 3 + i % 4, "partly": 1 + i % 3, "disagree": 2 + i * 7 % 5,
+                    "unknown": i % 2} for i, b in enumerate(MANY)}
+    total = {v: sum(c[v] for c in by_board.values()) for v in ("agree", "partly", "disagree",
+                                                               "unknown")}
+    return {"reflection_id": reflection_id, "phase": "live", "n": sum(total.values()),
+            "total": total, "by_role": {}, "by_board": by_board,
+            "withheld": {"by_role": False, "by_board": False}}
+
+
+def _check(m: dict, where: str, height: int) -> None:
+    assert m["scroll"] <= m["H"], f"{where}: the page scrolls ({m['scroll']})"
+    assert m["small"] == [], f"{where}: text below 1/36 of the height: {m['small']}"
+    assert m["cut"] == [], f"{where}: text cut off: {m['cut']}"
+    low = [(label, h) for label, h in m["bars"] if h < height / 30]
+    assert low == [], f"{where}: bars lower than 1/30 of the height: {low}"
+
+
 @pytest.fixture(scope="module")
 def stage():
     from screens.stage import Stage
@@ -99,6 +129,7 @@ def test_every_projector_state_fits_the_wall_at_every_size(browser, stage):
     context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="sv-SE",
                                   reduced_motion="reduce")
     page = context.new_page()
+    page.add_init_script(KEEP_SOCKET)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
@@ -111,13 +142,8 @@ def test_every_projector_state_fits_the_wall_at_every_size(browser, stage):
                 m = page.evaluate(MEASURE)
                 where = f"{state} at {width}x{height}"
                 assert m["screen"] == screen, where
-                assert m["scroll"] <= m["H"], f"{where}: the page scrolls ({m['scroll']})"
-                assert m["small"] == [], f"{where}: text below 1/36 of the height: {m['small']}"
-                assert m["cut"] == [], f"{where}: text cut off: {m['cut']}"
-                labels = [label for label, _h in m["bars"]]
-                assert labels == _groups(state), where
-                low = [(label, h) for label, h in m["bars"] if h < height / 30]
-                assert low == [], f"{where}: bars lower than 1/30 of the height: {low}"
+                _check(m, where, height)
+                assert [label for label, _h in m["bars"]] == _groups(state), where
                 if state == "focus":
                     assert m["focus"] == {"text": stage.room["focus_text"], "whole": True}, where
                 else:
@@ -125,6 +151,8 @@ def test_every_projector_state_fits_the_wall_at_every_size(browser, stage):
             # axe once per state, at a size that moves on with each state.
             _resize(page, *SIZES[index % len(SIZES)])
             assert_accessible(page)
+            if state == "poll-board":
+                _fifteen_boards(page, stage)
         # What the closed meeting shows: thanks and what was agreed, no invitation to join.
         body = page.locator("#projector")
         assert "Tack för i dag!" in body.inner_text()
@@ -134,3 +162,18 @@ def test_every_projector_state_fits_the_wall_at_every_size(browser, stage):
         assert errors == []
     finally:
         context.close()
+
+
+def _fifteen_boards(page, stage) -> None:
+    """A dialogue of fifteen boards: the by-board view takes two columns, never a scroll."""
+    page.evaluate("t => window.__socket.listeners('tally').forEach(f => f({stances: t}))",
+                  _many_boards(stage.room["reflection"]))
+    for width, height in SIZES:
+        _resize(page, width, height)
+        m = page.evaluate(MEASURE)
+        where = f"fifteen boards at {width}x{height}"
+        _check(m, where, height)
+        assert [label for label, _h in m["bars"]] == ["Alla", *MANY], where
+        assert page.locator("#pj-results.pj-cols-2 > .pj-col").count() == 2, where
+    page.reload()  # back to the room's own answers, from a snapshot
+    _settle(page, "poll")
