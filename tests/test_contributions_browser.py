@@ -89,10 +89,9 @@ def test_join_answer_and_ask_on_a_phone_then_the_summary(live_server, published,
     page.goto(f"{live_server.url}/dialoger/{published['id']}/sammanfattning")
     section = page.locator(f"#s-{first_id}")
     assert "1 svar:" in section.inner_text()
-    role_row = section.locator("table").first.locator("tr", has_text="Socialsekreterare")
-    assert role_row.locator("td").all_inner_texts() == ["0", "1", "0", "0", "1"]
-    board_row = section.locator("table").nth(1).locator("tr", has_text="Gnesta")
-    assert board_row.locator("td").all_inner_texts() == ["0", "1", "0", "0", "1"]
+    # One answer: it counts in the total, but no role or board of one is shown on its own.
+    assert section.locator("table").count() == 0
+    assert "För få svar för att visa per grupp." in section.inner_text()
     assert "Hur räknar ni de fjorton dagarna?" in section.inner_text()
     assert "Att prata om" in section.inner_text()
     page.screenshot(path=f"{SHOTS}/summary.png", full_page=True)

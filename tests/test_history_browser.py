@@ -43,7 +43,7 @@ def test_prepare_a_third_gnesta_dialogue_from_the_boards_history(live_server, pa
         .get_by_text("Intagen som").wait_for()
 
     page.goto(f"{live_server.url}/organisationer/")
-    page.get_by_role("link", name="Historik Socialnämnden i Gnesta kommun").click()
+    page.get_by_role("link", name="Historik Socialnämnden i Gnesta kommun", exact=True).click()
     page.get_by_role("heading", level=1,
                      name="Historik för Socialnämnden i Gnesta kommun").wait_for()
     headings = page.locator(".history-dialogue h2").all_inner_texts()

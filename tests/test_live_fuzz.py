@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from facilitator.extensions import socketio
 
-EVENTS = ("snapshot", "submit", "vote", "stance", "moderate", "agenda", "intake", "poll")
+EVENTS = ("snapshot", "submit", "vote", "stance", "moderate", "agenda", "intake", "poll",
+          "results_view")
 CODES = {"validation", "not_authenticated", "forbidden", "not_found", "conflict",
          "rate_limited"}
 
@@ -32,6 +33,7 @@ known = {
     "open": st.booleans() | st.sampled_from(["false", 0, 1]),
     "results_live": st.booleans() | st.sampled_from(["false", "nej"]),
     "value": st.sampled_from(["agree", "partly", "disagree", "unknown", "Agree", ""]),
+    "view": st.sampled_from(["role", "board", "total", "ROLE", "", "all"]),
     "action": st.sampled_from(["approve", "hide", "answer", "unanswer", "pin", "unpin",
                                "merge", "edit", "start", "next", "previous", "goto", "open",
                                "close", "", "delete"]),
@@ -54,6 +56,7 @@ def valid(event: str) -> dict:
         "agenda": {"action": "goto", "item_id": 2},
         "intake": {"open": True},
         "poll": {"action": "open", "reflection_id": 1, "results_live": False},
+        "results_view": {"view": "total"},
     }[event]
 
 
