@@ -15,6 +15,7 @@ from schemathesis.specs.openapi.checks import (
 
 from facilitator import create_app
 from facilitator.api.openapi import build_document
+from facilitator.extensions import db
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch"}
 
@@ -122,3 +123,50 @@ def test_schemathesis_finds_no_server_errors(case, app, seeded):
             case.path_parameters[name] = ids[name]
     response = case.call(app=app, headers=headers)
     case.validate_response(response, checks=CHECKS, headers=headers)
+
+
+def test_links_lead_from_a_new_dialogue_to_its_transition(app):
+    links = build_document(app)["paths"]["/api/v1/dialogues"]["post"]["responses"]["201"]["links"]
+    assert links["TransitionDialogue"]["operationId"] == "transitionDialogue"
+    assert links["TransitionDialogue"]["parameters"] == {"dialogue_id": "$response.body#/id"}
+    reflection = build_document(app)["paths"]["/api/v1/dialogues/{dialogue_id}/reflections"]
+    assert reflection["post"]["responses"]["201"]["links"]["UpdateReflection"]["parameters"] == {
+        "dialogue_id": "$request.path.dialogue_id", "reflection_id": "$response.body#/id"}
+
+
+@pytest.mark.filterwarnings("ignore::hypothesis.errors.NonInteractiveExampleWarning")
+def test_schemathesis_stateful_run_reaches_the_transition_and_finds_no_server_error(app, make_user):
+    """Following links (the document's own, and those schemathesis infers from answers),
+    schemathesis creates dialogues and then moves them through their statuses and edits their
+    parts, with no server error and no undocumented status on the way."""
+    headers: dict = {}
+    reached: dict[tuple[str, str], set[int]] = {}
+
+    class Workflow(schema.as_state_machine()):
+        def setup(self):
+            # Every scenario starts from the same database, so a replayed one meets the same
+            # answers (Hypothesis requires it).
+            db.session.remove()
+            db.drop_all()
+            db.create_all()
+            user = make_user()
+            seed_dialogue(user)
+            headers.update(bearer(token_for(user)))
+            db.session.commit()
+
+        def get_call_kwargs(self, case):
+            return {"app": app, "headers": headers}
+
+        def after_call(self, response, case):
+            key = (case.method.upper(), case.operation.path)
+            reached.setdefault(key, set()).add(response.status_code)
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS, headers=headers)
+
+    Workflow.run(settings=settings(
+        max_examples=30, stateful_step_count=6, deadline=None, database=None,
+        suppress_health_check=list(HealthCheck)))
+    transition = reached.get(("POST", "/api/v1/dialogues/{dialogue_id}/transition"), set())
+    assert transition & {200, 409}, reached  # reached with a dialogue that exists
+    print(f"\nstateful run: {len(reached)} operations, transition answered {sorted(transition)}")

@@ -153,6 +153,7 @@ class _Builder:
                                       "declare it with @operation or as a Resource "
                                       "(api/contract.py)")
                 path["operations"][method.lower()] = self.operation(rule, op)
+        _link(paths)
         for path, entry in paths.items():
             rule = entry["rule"]
             self.spec.path(path=path, operations=entry["operations"],
@@ -161,6 +162,43 @@ class _Builder:
         for tag in self.tags:
             self.spec.tag({"name": tag})
         return self.spec.to_dict()
+
+
+def _link(paths: dict[str, dict]) -> None:
+    """OpenAPI links from each create (201) to every operation on what it made: its item and
+    everything below it (`/dialogues/{dialogue_id}` → its transition, its reflections, ...).
+
+    The new id comes from the answer's `id`; the ids the create's own path had come from its
+    request. So a client (or schemathesis' stateful run) can follow a new dialogue to its
+    transition without guessing an id.
+    """
+    for collection, entry in paths.items():
+        create = entry["operations"].get("post")
+        if create is None or "201" not in create["responses"]:
+            continue
+        known = set(_PATH_PARAMETER.findall(entry["rule"].rule))
+        items = [p for p in paths if p.startswith(collection + "/{") and p.count("/") ==
+                 collection.count("/") + 1]
+        if len(items) != 1:
+            continue
+        item = items[0]
+        key = item[len(collection) + 2:-1]
+        links = {}
+        for path, target in paths.items():
+            if path != item and not path.startswith(item + "/"):
+                continue
+            names = _PATH_PARAMETER.findall(target["rule"].rule)
+            if not set(names) <= known | {key}:
+                continue  # needs an id this create neither had nor made
+            for _method, operation in sorted(target["operations"].items()):
+                parameters = {name: ("$response.body#/id" if name == key
+                                     else f"$request.path.{name}") for name in names}
+                op_id = operation["operationId"]
+                links[op_id[0].upper() + op_id[1:]] = {
+                    "operationId": op_id, "parameters": parameters,
+                    "description": f"{operation['summary']}, of the one just created."}
+        if links:
+            create["responses"]["201"]["links"] = links
 
 
 def build_document(app: Flask) -> dict:
