@@ -10,6 +10,7 @@ from sqlalchemy import update
 from ..core import uow
 from ..core.metrics import timed_broadcast
 from ..extensions import db, socketio
+from . import ordering
 
 NAMESPACE = "/"
 
@@ -52,9 +53,11 @@ def next_seq(dialogue_id: int) -> int:
 
 def change(dialogue_id: int, kind: str, data: dict) -> int:
     """A change every client in the meeting applies in `seq` order: takes the dialogue's next
-    sequence number in this transaction and records the message for after the commit."""
+    sequence number in this transaction and records the message for after the commit, when
+    `ordering` emits the dialogue's changes in seq order."""
     seq = next_seq(dialogue_id)
-    uow.record(_emit_change, dialogue_id, {"seq": seq, "type": kind, "data": data})
+    ordering.taken(db.session(), dialogue_id, seq)
+    uow.record(_deliver_change, dialogue_id, seq, {"seq": seq, "type": kind, "data": data})
     return seq
 
 
@@ -66,6 +69,10 @@ def to_facilitators(dialogue_id: int, kind: str, data: dict) -> None:
 def to_participant(participant_id: int, kind: str, data: dict) -> None:
     """An author's own item changed, sent to their phone after the commit."""
     uow.record(_emit, "own", {"type": kind, "data": data}, room_participant(participant_id))
+
+
+def _deliver_change(dialogue_id: int, seq: int, message: dict) -> None:
+    ordering.deliver(dialogue_id, seq, message, _emit_change)
 
 
 def _emit_change(dialogue_id: int, message: dict) -> None:

@@ -1,7 +1,10 @@
 // Återföring: the realtime client shared by the phone, the console and the projector.
 // The database is the truth; socket messages are hints. On every (re)connect the client asks
-// for a snapshot; each later change carries the next sequence number, and a gap means
-// "ask for a fresh snapshot". Submissions wait in an outbox (kept in sessionStorage, so a
+// for a snapshot; each later change carries the next sequence number and is applied in seq
+// order, exactly once. A change that arrives early (its predecessor was sent by another
+// server process and is still on its way) waits in a short reorder window; only a gap that
+// outlasts the window is a lost change, and that means "ask for a fresh snapshot".
+// Submissions wait in an outbox (kept in sessionStorage, so a
 // reload keeps them too) until the server acknowledges them after its commit, or refuses them
 // for a reason the person must see (validation, intake closed, too many at once). Not stored
 // yet (no answer in time, `busy`, `server`): resent by itself after a pause; offline: resent
@@ -26,6 +29,10 @@
   // True when the outbox keeps the item and sends it again by itself.
   function retried(ack) { return !ack.ok && (ack.error === "offline" || !!RETRIED[ack.error]); }
 
+  // How long a change ahead of the next seq waits for the missing ones before the client
+  // treats them as lost and takes a snapshot.
+  var REORDER_WINDOW_MS = 1000;
+
   function uuid() {
     if (global.crypto && global.crypto.randomUUID) { return global.crypto.randomUUID(); }
     var b = new Uint8Array(16);
@@ -36,6 +43,9 @@
   function Live(options) {
     this.options = options;
     this.seq = null;
+    this.early = {};        // seq -> change that came before its predecessor
+    this.gapTimer = null;
+    this.stats = { applied: 0, late: 0, lost: 0 };
     this.outboxKey = "aterforing-outbox-" + options.dialogue + "-" + (options.as || "participant");
     this.outbox = this._loadOutbox();
     this.retries = {};  // client id -> {attempt, timer}: the pending resend of an outbox item
@@ -69,6 +79,7 @@
       if (ack.ok) {
         self.seq = ack.snapshot.seq;
         self.options.onSnapshot(ack.snapshot);
+        self._applyEarly();  // what came during the snapshot and follows it
       }
       return ack;
     });
@@ -76,13 +87,55 @@
 
   Live.prototype._change = function (msg) {
     if (this.seq === null) { return; }
-    if (msg.seq <= this.seq) { return; }            // already part of the snapshot
-    if (msg.seq !== this.seq + 1) { this.refresh(); return; }  // a gap: rebuild from the truth
+    if (msg.seq <= this.seq) { return; }            // already part of the snapshot, or a repeat
+    if (msg.seq !== this.seq + 1) {
+      // Ahead of the next one: keep it until the missing ones arrive, or the window ends.
+      this.early[msg.seq] = msg;
+      this._armGapTimer();
+      return;
+    }
+    this._apply(msg);
+    this._applyEarly();
+  };
+
+  Live.prototype._apply = function (msg) {
     this.seq = msg.seq;
+    this.stats.applied += 1;
     // A new status (live, closed, ...) or edited reflections and agenda change what every
     // screen shows: take a snapshot.
     if (msg.type === "status" || msg.type === "content") { this.refresh(); return; }
     this.options.onChange(msg);
+  };
+
+  // Apply the kept changes that now follow in order; drop those a snapshot already covers.
+  Live.prototype._applyEarly = function () {
+    var self = this;
+    Object.keys(this.early).forEach(function (k) { if (+k <= self.seq) { delete self.early[k]; } });
+    while (this.early[this.seq + 1]) {
+      var next = this.early[this.seq + 1];
+      delete this.early[this.seq + 1];
+      this.stats.late += 1;
+      this._apply(next);
+    }
+    if (Object.keys(this.early).length) {
+      this._armGapTimer();
+    } else if (this.gapTimer) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = null;
+    }
+  };
+
+  Live.prototype._armGapTimer = function () {
+    if (this.gapTimer) { return; }
+    var self = this;
+    this.gapTimer = setTimeout(function () {
+      self.gapTimer = null;
+      if (Object.keys(self.early).length === 0) { return; }
+      // Still missing after the window: really lost. The snapshot is the truth; the kept
+      // changes it already covers are dropped when it arrives.
+      self.stats.lost += 1;
+      self.refresh();
+    }, REORDER_WINDOW_MS);
   };
 
   // Emit with an acknowledgement; resolves with the ack, or a clean failure on timeout.

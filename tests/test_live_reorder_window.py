@@ -1,0 +1,69 @@
+"""The clients' reorder window (static/js/live-core.js, run under Node): a change that comes
+before its predecessor waits for it and both are applied in seq order without a snapshot; a
+change that is really lost makes the client take one snapshot once the window has passed."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from conftest import ROOT
+
+HARNESS = r"""
+const fs = require("fs");
+const handlers = {};
+let snapshots = 0;
+const socket = {
+  connected: true,
+  on(name, fn) { handlers[name] = fn; },
+  timeout() { return this; },
+  emit(event, payload, ack) {
+    if (event !== "snapshot") { return; }
+    snapshots += 1;
+    ack(null, {ok: true, snapshot: {seq: snapSeq}});
+  },
+};
+let snapSeq = 10;
+global.window = {io: () => socket, sessionStorage: {getItem: () => null, setItem() {}},
+                 crypto: {randomUUID: () => "x"}};
+new Function("window", fs.readFileSync(process.argv[2], "utf8"))(global.window);
+const applied = [];
+const live = new window.AterforingLive.Live({dialogue: 1, onSnapshot() {},
+  onChange(msg) { applied.push(msg.seq); }});
+handlers.connect();
+const change = (seq) => handlers.change({seq, type: "contribution", data: {id: seq}});
+setTimeout(() => {
+  change(12); change(11); change(13);        // 12 is early: it waits for 11
+  change(12);                                // a repeat is applied once
+  const afterReorder = {applied: applied.slice(), snapshots};
+  change(15);                                // 14 never comes
+  setTimeout(() => {
+    const beforeWindow = snapshots;
+    snapSeq = 15;
+    setTimeout(() => {
+      change(16);
+      console.log(JSON.stringify({afterReorder, beforeWindow, snapshots, applied,
+                                  stats: live.stats}));
+    }, 900);
+  }, 500);
+}, 10);
+"""
+
+
+def test_an_early_change_waits_and_a_lost_one_takes_a_snapshot(tmp_path):
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    script = tmp_path / "harness.js"
+    script.write_text(HARNESS)
+    done = subprocess.run([node, str(script), str(ROOT / "facilitator/static/js/live-core.js")],
+                          capture_output=True, text=True, timeout=30, check=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    # 11, 12, 13 in order although 12 came first; no snapshot beyond the first.
+    assert result["afterReorder"] == {"applied": [11, 12, 13], "snapshots": 1}
+    # 15 waits for 14 within the window (no snapshot yet) ...
+    assert result["beforeWindow"] == 1
+    # ... and after it, 14 counts as lost: one snapshot (at seq 15), then 16 follows it.
+    assert result["snapshots"] == 2
+    assert result["applied"] == [11, 12, 13, 16]
+    assert result["stats"]["lost"] == 1
