@@ -71,3 +71,18 @@ def test_a_committed_action_sends_its_changes_in_seq_order(app, make_user, monke
     db.session.commit()
     assert sent == seqs == sorted(seqs)
     assert ordering.pending(dialogue.id) == (0, 0)
+
+
+def test_a_failed_emit_does_not_hold_up_the_next_change(app):
+    sent = []
+
+    def emit(dialogue_id, message):
+        if message["seq"] == 1:
+            raise OSError("the queue is down")
+        sent.append(message["seq"])
+
+    ordering.taken(_session(), 3, 1)
+    ordering.taken(_session(), 3, 2)
+    ordering.deliver(3, 2, {"seq": 2}, emit)
+    ordering.deliver(3, 1, {"seq": 1}, emit)
+    assert sent == [2] and ordering.pending(3) == (0, 0)

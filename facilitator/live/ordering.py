@@ -88,6 +88,8 @@ def _drain(app: Flask, dialogue_id: int) -> None:
             state.emitting = True
         try:
             emit(dialogue_id, message)
+        except Exception:  # stored already: a lost hint is a gap the clients resync from
+            app.logger.exception("sending change %s of dialogue %s failed", seq, dialogue_id)
         finally:
             with _lock:
                 state.emitting = False
