@@ -44,7 +44,7 @@ setTimeout(() => {
       change(16);
       console.log(JSON.stringify({afterReorder, beforeWindow, snapshots, applied,
                                   stats: live.stats}));
-    }, 900);
+    }, 2300);
   }, 500);
 }, 10);
 """

@@ -30,8 +30,10 @@
   function retried(ack) { return !ack.ok && (ack.error === "offline" || !!RETRIED[ack.error]); }
 
   // How long a change ahead of the next seq waits for the missing ones before the client
-  // treats them as lost and takes a snapshot.
-  var REORDER_WINDOW_MS = 1000;
+  // treats them as lost and takes a snapshot. Through Redis a busy process's change can come
+  // a second or more after the other's; a real loss is rare (a reconnect takes a snapshot
+  // anyway), so waiting a little longer costs less than a snapshot for every late change.
+  var REORDER_WINDOW_MS = 2500;
 
   function uuid() {
     if (global.crypto && global.crypto.randomUUID) { return global.crypto.randomUUID(); }
