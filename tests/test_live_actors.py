@@ -17,7 +17,7 @@ from facilitator.participants.models import Participant
 from facilitator.participants.services import cookie_name
 
 PARTICIPANT_EVENTS = ("submit", "vote", "stance")
-FACILITATOR_EVENTS = ("moderate", "agenda", "intake", "poll", "results_view")
+FACILITATOR_EVENTS = ("moderate", "agenda", "intake", "poll", "results_view", "split")
 WRITES = PARTICIPANT_EVENTS + FACILITATOR_EVENTS
 EVENTS = ("snapshot",) + WRITES
 
@@ -61,6 +61,7 @@ def payloads(meeting) -> dict:
         "intake": {"open": False},
         "poll": {"action": "close"},
         "results_view": {"view": "total"},
+        "split": {"reflection_id": meeting.reflection_ids[0]},
     }
 
 
@@ -72,7 +73,8 @@ def state(dialogue_id: int) -> dict:
     return {
         "dialogue": (dialogue.seq, str(dialogue.status)),
         "meeting": (meeting.current_agenda_item_id, meeting.intake_open,
-                    meeting.projector_token_hash, meeting.results_view) if meeting else None,
+                    meeting.projector_token_hash, meeting.results_view,
+                    meeting.split_reflection_id) if meeting else None,
         "polls": [(p.id, p.reflection_id, p.closed_at) for p in db.session.scalars(
             select(Poll).where(Poll.dialogue_id == dialogue_id))],
         "contributions": [(c.id, c.text, str(c.status), c.pinned, c.answered, c.merged_into_id)

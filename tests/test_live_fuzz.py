@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from facilitator.extensions import socketio
 
 EVENTS = ("snapshot", "submit", "vote", "stance", "moderate", "agenda", "intake", "poll",
-          "results_view")
+          "results_view", "split")
 CODES = {"validation", "not_authenticated", "forbidden", "not_found", "conflict",
          "rate_limited"}
 
@@ -57,6 +57,7 @@ def valid(event: str) -> dict:
         "intake": {"open": True},
         "poll": {"action": "open", "reflection_id": 1, "results_live": False},
         "results_view": {"view": "total"},
+        "split": {"reflection_id": 1},
     }[event]
 
 

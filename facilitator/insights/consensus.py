@@ -48,6 +48,7 @@ class Group:
     label: str
     n: int  # answers in the group, "vet inte" included
     share: float  # the smoothed share agreeing
+    counts: dict = field(default_factory=dict)  # the group's answers per stance value
 
     @property
     def phrase(self) -> str:
@@ -127,7 +128,8 @@ def _score(reflection: Reflection, phase: Phase | None,
     roles, boards = protect_cells(cells)
     spans = []
     for axis, shown in (("role", roles.groups), ("board", boards.groups)):
-        axis_groups = [Group(axis, key, _label(axis, key), sum(c.values()), smoothed_share(c))
+        axis_groups = [Group(axis, key, _label(axis, key), sum(c.values()), smoothed_share(c),
+                             dict(c))
                        for key, c in sorted(shown.items(), key=lambda kv: _order(axis, kv[0]))]
         result.groups += axis_groups
         if len(axis_groups) >= 2:
@@ -161,6 +163,11 @@ def for_dialogue(dialogue: Dialogue) -> list[ReflectionConsensus]:
                                           r.reflection.position, r.reflection.id))
 
 
+def for_reflection(dialogue: Dialogue, reflection_id: int | None) -> ReflectionConsensus | None:
+    """One reflection's figure, or None when the dialogue has no such reflection."""
+    return next((r for r in for_dialogue(dialogue) if r.reflection.id == reflection_id), None)
+
+
 def to_talk_about(dialogue: Dialogue) -> list[ReflectionConsensus]:
     """The reflections whose groups split widely enough to talk about, widest first."""
     return [r for r in for_dialogue(dialogue) if r.worth_talking]
@@ -171,7 +178,7 @@ def as_dict(result: ReflectionConsensus) -> dict:
     def group(g: Group | None):
         return None if g is None else {"axis": g.axis, "key": g.key, "label": g.label,
                                        "phrase": g.phrase, "n": g.n,
-                                       "share": round(g.share, 3)}
+                                       "share": round(g.share, 3), "counts": g.counts}
 
     return {"reflection_id": result.reflection.id, "title": result.reflection.title,
             "phase": result.phase.value if result.phase else None, "n": result.n,

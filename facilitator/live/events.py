@@ -18,7 +18,7 @@ from ..core import logs, metrics, uow
 from ..core.tokens import hash_token
 from ..errors import DomainError
 from ..extensions import db, socketio
-from . import actors, presence, services, tallies
+from . import actors, presence, services, split, tallies
 from .broadcast import (
     login_room,
     room_all,
@@ -240,6 +240,11 @@ def on_intake(actor, payload):
 @event("poll")
 def on_poll(actor, payload):
     return services.poll(actor, _mapping(payload))
+
+
+@event("split")
+def on_split(actor, payload):
+    return split.show(actor, _mapping(payload))
 
 
 @event("results_view")

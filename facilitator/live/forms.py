@@ -65,5 +65,11 @@ class ResultsViewForm(Form):
                        validators=[InputRequired()])
 
 
+class SplitForm(Form):
+    """The reflection whose split the projector shows; none (or 0) stops showing it."""
+
+    reflection_id = IntegerField(validators=[Optional(), NumberRange(min=0, max=2**31 - 1)])
+
+
 class ClientIdForm(Form):
     client_id = StringField(validators=[DataRequired(), Length(min=8, max=64)])

@@ -25,6 +25,10 @@ class Meeting(db.Model):
     projector_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: How the projector groups a poll's results: "role", "board" or "total" (RESULTS_VIEWS).
     results_view: Mapped[str] = mapped_column(String(10), default="role", server_default="role")
+    #: The reflection whose split between groups the projector shows on request ("att prata
+    #: om"), or None.
+    split_reflection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reflections.id", ondelete="SET NULL"))
 
     dialogue: Mapped[Dialogue] = relationship()
     current_item: Mapped[AgendaItem | None] = relationship()

@@ -28,7 +28,7 @@ from ..core.tokens import hash_token
 from ..dialogues.models import AgendaItem, Dialogue, DialogueStatus
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
-from . import broadcast, tallies, views
+from . import broadcast, split, tallies, views
 from .actors import (
     FACILITATOR,
     PARTICIPANT,
@@ -152,6 +152,7 @@ def _room(dialogue: Dialogue, audience: str) -> dict:
         "poll": _poll_view(poll),
         "tallies": [],
         "followups": _followups(dialogue.id),
+        "split": split.view(dialogue, meeting.split_reflection_id),
     }
     for reflection in dialogue.reflections:
         if audience == FACILITATOR or stances_visible_to_room(dialogue.id, reflection.id):

@@ -743,6 +743,7 @@
   // --- applying the server's messages ------------------------------------------------------
 
   function applySnapshot(s) {
+    document.dispatchEvent(new CustomEvent("aterforing:split", { detail: s.split || null }));
     state.dialogue = s.dialogue;
     state.agenda = s.agenda || [];
     state.reflections = {};
@@ -826,6 +827,8 @@
     } else if (msg.type === "results_view") {
       state.dialogue.results_view = data.view;
       renderView();
+    } else if (msg.type === "split") {
+      document.dispatchEvent(new CustomEvent("aterforing:split", { detail: data.split }));
     }
   }
 
@@ -876,6 +879,8 @@
   });
 
   live.socket.on("presence", applyPresence);
+  // "Att prata om" (consensus-panel.js) shows a reflection's split on the projector.
+  window.AterforingConsole = { emit: function (name, payload) { return live.emit(name, payload); } };
 
   setInterval(tick, 1000);
 })();

@@ -59,10 +59,28 @@
   // The reflection whose poll the screen shows: the open poll's, or the last closed one while
   // its reflection belongs to the current item.
   function shownPoll() {
+    if (splitShown()) { return state.split.reflection_id; }
     var id = state.shown;
     var item = currentItem();
     if (id && !state.poll && !(item && item.reflections.indexOf(id) >= 0)) { id = null; }
     return id && state.reflections[id] ? id : null;
+  }
+
+  // A reflection's split between groups, shown on the facilitator's request ("att prata om"):
+  // it takes the poll's place on the screen until a poll opens or a question is pinned.
+  function splitShown() {
+    return state.split && state.lastFocus === "split" && !state.poll &&
+      state.reflections[state.split.reflection_id] ? state.split : null;
+  }
+
+  // The split's groups as a tally of one axis, drawn like a poll's results.
+  function splitTally(sp) {
+    var tally = { reflection_id: sp.reflection_id, n: sp.n, total: {}, by_role: {}, by_board: {} };
+    sp.groups.forEach(function (g) {
+      tally[sp.axis === "board" ? "by_board" : "by_role"][g.key] = g.counts;
+      Object.keys(g.counts).forEach(function (v) { tally.total[v] = (tally.total[v] || 0) + g.counts[v]; });
+    });
+    return tally;
   }
 
   function screenState() {
@@ -206,13 +224,18 @@
     show(section, !!id);
     if (!id) { stopPages(); return; }
     var r = state.reflections[id];
-    var tally = state.tallies[id] || null;
+    var sp = splitShown();
+    var tally = sp ? splitTally(sp) : (state.tallies[id] || null);
     var open = !!(state.poll && state.poll.reflection_id === id);
     var hidden = open && !state.poll.results_live;
     setText($("pj-poll-title"), r.title);
     var n = tally ? tally.n : 0;
     var text;
-    if (hidden) {
+    if (sp) {
+      text = sp.most ? fmt(T.split_text, { most: sp.most.label, a: Math.round(sp.most.share * 100),
+                                           least: sp.least.phrase, b: Math.round(sp.least.share * 100) })
+        : T.split_too_few;
+    } else if (hidden) {
       text = T.poll_open_hidden;
     } else if (open) {
       text = fmt(n === 1 ? T.poll_open_one : T.poll_open, { n: n });
@@ -231,7 +254,7 @@
       stopPages();
       return;
     }
-    var view = viewOf();
+    var view = sp ? sp.axis : viewOf();
     renderLegend(tally, view);
     var built = barRows(tally, view);
     show($("pj-withheld"), built.withheld);
@@ -482,7 +505,8 @@
     (s.tallies || []).forEach(function (t) { state.tallies[t.reflection_id] = t; });
     state.followups = {};
     (s.followups || []).forEach(function (f) { state.followups[f.id] = f; });
-    state.lastFocus = s.poll ? "poll" : "question";
+    state.split = s.split || null;
+    state.lastFocus = s.poll ? "poll" : (s.split ? "split" : "question");
     if (s.poll) {
       state.shown = s.poll.reflection_id;
     } else if (!state.shown) {
@@ -516,6 +540,9 @@
       state.lastFocus = "poll";
     } else if (msg.type === "results_view") {
       state.dialogue.results_view = data.view;
+    } else if (msg.type === "split") {
+      state.split = data.split;
+      if (data.split) { state.lastFocus = "split"; } else if (state.lastFocus === "split") { state.lastFocus = "poll"; }
     } else if (msg.type === "followup") {
       if (data.status === "proposed") { delete state.followups[data.id]; } else { state.followups[data.id] = data; }
     } else {
