@@ -14,6 +14,7 @@ import os
 import sys
 from pathlib import Path
 
+from .projector import resize, settle
 from .stage import ROOT, Stage
 
 PROJECTOR_SIZES = ((1280, 720), (1366, 768), (1920, 1080), (3840, 2160))
@@ -23,27 +24,6 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PHOTOGRAPHED = ("waiting", "item", "poll-role", "poll-board", "poll-total", "poll-closed",
                 "questions", "focus", "closed")
 PREFIXES = ("projector-", "phone-", "console-")
-
-
-def settle(page, screen: str | None = None) -> None:
-    """Wait until the projector shows `screen` and has fitted itself to the window."""
-    if screen:
-        page.wait_for_function(
-            "s => document.getElementById('projector').getAttribute('data-screen') === s",
-            arg=screen, timeout=15_000)
-    page.wait_for_timeout(250)  # a tally follows its change within a quarter of a second
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-
-
-def resize(page, width: int, height: int) -> None:
-    if page.viewport_size == {"width": width, "height": height}:
-        return
-    before = page.get_attribute("#projector", "data-fitted")
-    page.set_viewport_size({"width": width, "height": height})
-    page.wait_for_function(
-        "b => document.getElementById('projector').getAttribute('data-fitted') !== b",
-        arg=before, timeout=5_000)
-    page.wait_for_timeout(900)  # the segments' numbers are checked again after the bars glide
 
 
 def shrink(path: Path) -> None:

@@ -1,9 +1,9 @@
 """The small-group rule (core/groups.py): no shown group below the limit, nothing small to be
 worked out by subtracting what is shown from the total, alone or across role and board."""
 
-from fractions import Fraction
 from itertools import combinations
 
+from helpers_groups import rank
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -130,22 +130,6 @@ def test_no_shown_group_is_small_and_the_rest_is_never_small(by_group, limit):
     assert hidden == 0 or hidden >= limit or not result.groups
 
 
-def _rank(rows: list[list[int]]) -> int:
-    m = [[Fraction(x) for x in row] for row in rows]
-    rank, cols = 0, len(m[0]) if m else 0
-    for c in range(cols):
-        pivot = next((i for i in range(rank, len(m)) if m[i][c]), None)
-        if pivot is None:
-            continue
-        m[rank], m[pivot] = m[pivot], m[rank]
-        for i in range(len(m)):
-            if i != rank and m[i][c]:
-                f = m[i][c] / m[rank][c]
-                m[i] = [a - f * b for a, b in zip(m[i], m[rank], strict=True)]
-        rank += 1
-    return rank
-
-
 def _shown_sets(breakdown, atoms, axis):
     sets = []
     for key in breakdown.groups:
@@ -176,7 +160,7 @@ def test_no_small_group_can_be_worked_out_from_roles_boards_and_the_total(sizes,
         assert n(c) == sum(sizes[a] for a in _shown_sets(roles, atoms, 1)[
             list(roles.groups).index(key)])
     matrix = [[int(a in s) for a in atoms] for s in shown]
-    base = _rank(matrix)
+    base = rank(matrix)
     # Any set of answers fewer than the limit that is a combination of what is shown
     # (the total, the roles, the boards, "Övriga") would single someone out.
     for k in range(1, limit):
@@ -184,7 +168,7 @@ def test_no_small_group_can_be_worked_out_from_roles_boards_and_the_total(sizes,
             if sum(sizes[a] for a in subset) >= limit or len(subset) == len(atoms):
                 continue  # the whole room is "Alla", shown whatever its size
             vector = [int(a in subset) for a in atoms]
-            assert _rank(matrix + [vector]) > base, subset
+            assert rank(matrix + [vector]) > base, subset
 
 
 def test_minutes_compiled_before_the_rule_are_shown_under_it():
@@ -258,9 +242,9 @@ def test_nothing_small_follows_from_the_room_and_every_boards_roles_together(siz
         assert all(n(c) >= limit for c in within.groups.values())
         shown += _shown_sets(within, [a for a in atoms if a[0] == board], 1)
     matrix = [[int(a in s) for a in atoms] for s in shown]
-    base = _rank(matrix)
+    base = rank(matrix)
     for k in range(1, limit):
         for subset in combinations(atoms, k):
             if sum(sizes[a] for a in subset) >= limit or len(subset) == len(atoms):
                 continue
-            assert _rank(matrix + [[int(a in subset) for a in atoms]]) > base, subset
+            assert rank(matrix + [[int(a in subset) for a in atoms]]) > base, subset

@@ -7,11 +7,11 @@ figure (the share agreeing per group) the console and the samsyn page show."""
 import csv
 import io
 import re
-from fractions import Fraction
 from html.parser import HTMLParser
 
 import pytest
 from helpers_api import bearer, token_for
+from helpers_groups import rank
 from helpers_live import events, new_meeting, ok, received
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -56,22 +56,6 @@ def _cells(phase: int) -> dict:
     return cells
 
 
-def _rank(rows) -> int:
-    m = [[Fraction(x) for x in row] for row in rows]
-    rank = 0
-    for c in range(len(m[0]) if m else 0):
-        pivot = next((i for i in range(rank, len(m)) if m[i][c]), None)
-        if pivot is None:
-            continue
-        m[rank], m[pivot] = m[pivot], m[rank]
-        for i in range(len(m)):
-            if i != rank and m[i][c]:
-                f = m[i][c] / m[rank][c]
-                m[i] = [a - f * b for a, b in zip(m[i], m[rank], strict=True)]
-        rank += 1
-    return rank
-
-
 def assert_nobody_singled_out(total: dict, by_role: dict, by_board: dict, phase: int,
                               sizes_only: bool = False):
     """What one surface shows (everyone; groups by role and board, "_other" for Övriga) gives
@@ -99,9 +83,9 @@ def assert_nobody_singled_out(total: dict, by_role: dict, by_board: dict, phase:
         rest = 20 - sum(sum(c.values()) for c in breakdown.values())
         assert rest == 0 or rest >= LIMIT
     matrix = [[int(a in s) for a in atoms] for s in shown]
-    base = _rank(matrix)
+    base = rank(matrix)
     for target in ([SINGLED[0]], [SINGLED[1]], SINGLED):
-        assert _rank(matrix + [[int(a in target) for a in atoms]]) > base, target
+        assert rank(matrix + [[int(a in target) for a in atoms]]) > base, target
 
 
 def _from_payload(tally: dict, phase: int):

@@ -12,6 +12,8 @@ boards (played into the page's socket) takes two columns, never a scroll.
 import pytest
 from conftest import assert_accessible
 
+from screens.projector import resize, settle
+
 pytestmark = pytest.mark.xdist_group("projector")
 
 SIZES = ((1280, 720), (1366, 768), (1920, 1080), (3840, 2160))
@@ -93,23 +95,6 @@ def stage():
         yield stage
 
 
-def _settle(page, screen: str) -> None:
-    page.wait_for_function(
-        "s => document.getElementById('projector').getAttribute('data-screen') === s",
-        arg=screen, timeout=15_000)
-    page.wait_for_timeout(300)  # a tally follows its change within a quarter of a second
-
-
-def _resize(page, width: int, height: int) -> None:
-    if page.viewport_size == {"width": width, "height": height}:
-        return
-    before = page.get_attribute("#projector", "data-fitted")
-    page.set_viewport_size({"width": width, "height": height})
-    page.wait_for_function(
-        "b => document.getElementById('projector').getAttribute('data-fitted') !== b",
-        arg=before, timeout=5_000)
-
-
 ROLES = ["Politiker", "Chef", "Arbetsledare", "Socialsekreterare", "Annan"]
 #: Boards by name, in Swedish order (ö after z).
 BOARDS = ["Farsta", "Hässelby-Vällingby", "Rinkeby-Kista", "Skärholmen", "Solna",
@@ -136,9 +121,9 @@ def test_every_projector_state_fits_the_wall_at_every_size(browser, stage):
         page.goto(stage.projector_url)
         for index, state in enumerate(Stage.STATES):
             screen = stage.play(state)
-            _settle(page, screen)
+            settle(page, screen)
             for width, height in SIZES:
-                _resize(page, width, height)
+                resize(page, width, height, glide_ms=0)
                 m = page.evaluate(MEASURE)
                 where = f"{state} at {width}x{height}"
                 assert m["screen"] == screen, where
@@ -149,7 +134,7 @@ def test_every_projector_state_fits_the_wall_at_every_size(browser, stage):
                 else:
                     assert "focus" not in m, where
             # axe once per state, at a size that moves on with each state.
-            _resize(page, *SIZES[index % len(SIZES)])
+            resize(page, *SIZES[index % len(SIZES)], glide_ms=0)
             assert_accessible(page)
             if state == "poll-board":
                 _fifteen_boards(page, stage)
@@ -169,11 +154,11 @@ def _fifteen_boards(page, stage) -> None:
     page.evaluate("t => window.__socket.listeners('tally').forEach(f => f({stances: t}))",
                   _many_boards(stage.room["reflection"]))
     for width, height in SIZES:
-        _resize(page, width, height)
+        resize(page, width, height, glide_ms=0)
         m = page.evaluate(MEASURE)
         where = f"fifteen boards at {width}x{height}"
         _check(m, where, height)
         assert [label for label, _h in m["bars"]] == ["Alla", *MANY], where
         assert page.locator("#pj-results.pj-cols-2 > .pj-col").count() == 2, where
     page.reload()  # back to the room's own answers, from a snapshot
-    _settle(page, "poll")
+    settle(page, "poll")

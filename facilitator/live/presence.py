@@ -21,6 +21,7 @@ from flask import Flask, current_app
 from sqlalchemy import select
 
 from ..extensions import db, socketio
+from . import background
 from .broadcast import NAMESPACE, room_facilitators
 
 #: Seconds between flushes of the meetings whose phones changed.
@@ -279,19 +280,4 @@ def start(app: Flask) -> None:
         if state.started or app.config.get("LIVE_TALLY_MANUAL"):
             return
         state.started = True
-    app_ref = weakref.ref(app)
-
-    def loop():
-        while True:
-            socketio.sleep(INTERVAL)
-            app = app_ref()
-            if app is None:
-                return
-            try:
-                with app.app_context():
-                    flush()
-            except Exception:  # a Redis hiccup must not stop the count for good
-                app.logger.exception("presence flush failed")
-            del app
-
-    socketio.start_background_task(loop)
+    background.every(app, INTERVAL, flush, "presence")

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from ..core import groups
 from ..core.metrics import timed_broadcast
 from ..extensions import db, socketio
+from . import background
 from .broadcast import NAMESPACE, room_all, room_audience, room_facilitators
 
 #: Seconds between flushes of a meeting's dirty counts.
@@ -140,19 +141,4 @@ def start(app: Flask) -> None:
         if dirty.started or app.config.get("LIVE_TALLY_MANUAL"):
             return
         dirty.started = True
-    app_ref = weakref.ref(app)  # an app that is gone (tests) ends its flusher
-
-    def loop():
-        while True:
-            socketio.sleep(INTERVAL)
-            app = app_ref()
-            if app is None:
-                return
-            try:
-                with app.app_context():
-                    flush()
-            except Exception:  # keep flushing; one bad round must not stop the meeting
-                app.logger.exception("tally flush failed")
-            del app
-
-    socketio.start_background_task(loop)
+    background.every(app, INTERVAL, flush, "tally")
