@@ -23,11 +23,11 @@ that may be shown there is no split to tell, and the reflection says so.
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..contributions.models import Phase, Stance
 from ..core.groups import OTHER, ROLE_ORDER, protect_cells
+from ..dialogues.access import managed_dialogue
 from ..dialogues.models import Dialogue, Reflection
 from ..extensions import db
 from ..organizations.models import Organization
@@ -36,7 +36,8 @@ from ..participants.models import ROLE_LABELS, Participant
 #: A split at least this wide is worth talking about.
 WORTH_TALKING = 0.3
 
-AXES = {"role": _l("Roll"), "board": _l("Nämnd")}
+#: The two ways a room is grouped: by role, and separately by board.
+AXES_ALL = ("role", "board")
 
 
 @dataclass
@@ -116,8 +117,8 @@ def _rows(dialogue_id: int):
     ).all()
 
 
-def _score(reflection: Reflection, phase: Phase | None,
-           answers: list[tuple]) -> ReflectionConsensus:
+def _score(reflection: Reflection, phase: Phase | None, answers: list[tuple],
+           axes: tuple[str, ...] = AXES_ALL) -> ReflectionConsensus:
     result = ReflectionConsensus(reflection, phase, len(answers))
     cells: dict[tuple[str, str], dict[str, int]] = {}
     for value, role, board in answers:
@@ -128,6 +129,8 @@ def _score(reflection: Reflection, phase: Phase | None,
     roles, boards = protect_cells(cells)
     spans = []
     for axis, shown in (("role", roles.groups), ("board", boards.groups)):
+        if axis not in axes:
+            continue
         axis_groups = [Group(axis, key, _label(axis, key), sum(c.values()), smoothed_share(c),
                              dict(c))
                        for key, c in sorted(shown.items(), key=lambda kv: _order(axis, kv[0]))]
@@ -144,8 +147,10 @@ def _score(reflection: Reflection, phase: Phase | None,
     return result
 
 
-def for_dialogue(dialogue: Dialogue) -> list[ReflectionConsensus]:
-    """Every reflection of the dialogue with its consensus, the widest split first.
+def for_dialogue(dialogue: Dialogue,
+                 axes: tuple[str, ...] = AXES_ALL) -> list[ReflectionConsensus]:
+    """Every reflection of the dialogue with its consensus, the widest split first; groups
+    along `axes` only (the room sees boards only where the dialogue shows them).
 
     Reflections without a split to tell (no stances, or fewer than two groups large enough
     to show) come last, in the dialogue's order.
@@ -158,14 +163,24 @@ def for_dialogue(dialogue: Dialogue) -> list[ReflectionConsensus]:
     for reflection in dialogue.reflections:
         phase = next((p for p in (Phase.LIVE, Phase.PRE) if answers.get((reflection.id, p))),
                      None)
-        results.append(_score(reflection, phase, answers.get((reflection.id, phase), [])))
+        results.append(_score(reflection, phase, answers.get((reflection.id, phase), []),
+                              axes))
     return sorted(results, key=lambda r: (r.split is None, -(r.split or 0),
                                           r.reflection.position, r.reflection.id))
 
 
-def for_reflection(dialogue: Dialogue, reflection_id: int | None) -> ReflectionConsensus | None:
+def for_managed_dialogue(user, dialogue_id) -> tuple[Dialogue, list[ReflectionConsensus]]:
+    """The dialogue and its figures, for a facilitator who may manage it (else NotFound or
+    PermissionDenied)."""
+    dialogue = managed_dialogue(user, dialogue_id)
+    return dialogue, for_dialogue(dialogue)
+
+
+def for_reflection(dialogue: Dialogue, reflection_id: int | None,
+                   axes: tuple[str, ...] = AXES_ALL) -> ReflectionConsensus | None:
     """One reflection's figure, or None when the dialogue has no such reflection."""
-    return next((r for r in for_dialogue(dialogue) if r.reflection.id == reflection_id), None)
+    return next((r for r in for_dialogue(dialogue, axes) if r.reflection.id == reflection_id),
+                None)
 
 
 def to_talk_about(dialogue: Dialogue) -> list[ReflectionConsensus]:

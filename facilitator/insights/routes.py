@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ..core.documents import csv_safe
-from ..dialogues.access import managed_dialogue, require_facilitator
 from ..errors import ValidationFailed
 from ..followups.models import STATUS_LABELS
 from . import consensus as consensus_service
@@ -54,17 +53,16 @@ def overview_csv():
 @bp.get("/dialoger/<int:dialogue_id>/samsyn")
 @login_required
 def consensus(dialogue_id: int):
-    dialogue = managed_dialogue(current_user, dialogue_id)
-    return render_template("insights/consensus.html", dialogue=dialogue,
-                           results=consensus_service.for_dialogue(dialogue),
+    dialogue, results = consensus_service.for_managed_dialogue(current_user, dialogue_id)
+    return render_template("insights/consensus.html", dialogue=dialogue, results=results,
                            worth=consensus_service.WORTH_TALKING)
 
 
 @bp.get("/dialoger/<int:dialogue_id>/samsyn.json")
 @login_required
 def consensus_json(dialogue_id: int):
-    dialogue = managed_dialogue(current_user, dialogue_id)
-    results = [consensus_service.as_dict(r) for r in consensus_service.for_dialogue(dialogue)]
+    dialogue, figures = consensus_service.for_managed_dialogue(current_user, dialogue_id)
+    results = [consensus_service.as_dict(r) for r in figures]
     return jsonify({"dialogue_id": dialogue.id, "worth_talking": consensus_service.WORTH_TALKING,
                     "to_talk_about": [r for r in results if r["worth_talking"]],
                     "reflections": results})
@@ -73,6 +71,5 @@ def consensus_json(dialogue_id: int):
 @bp.get("/om-samsyn")
 @login_required
 def about_consensus():
-    require_facilitator(current_user)
     return render_template("insights/about_consensus.html",
                            worth=consensus_service.WORTH_TALKING)

@@ -20,31 +20,21 @@ from .models import Meeting
 
 
 def view(dialogue: Dialogue, reflection_id: int | None) -> dict | None:
-    """What the projector draws for the reflection's split, or None.
-
-    One axis: the one that splits widest among those the room may see (boards only where the
-    dialogue shows results per board to the room)."""
+    """What the projector draws for the reflection's split, or None: the groups of the axis
+    that splits widest, among those the room may see (boards only where the dialogue shows
+    results per board to the room)."""
     if not reflection_id:
         return None
-    figure = consensus.for_reflection(dialogue, reflection_id)
+    axes = consensus.AXES_ALL if dialogue.show_board_results else ("role",)
+    figure = consensus.for_reflection(dialogue, reflection_id, axes)
     if figure is None:
         return None
-    axes = ("role", "board") if dialogue.show_board_results else ("role",)
-    best = None
-    for axis in axes:
-        groups = [g for g in figure.groups if g.axis == axis]
-        spread = (max(g.share for g in groups) - min(g.share for g in groups)
-                  if len(groups) >= 2 else None)
-        if best is None or (spread is not None and (best[1] is None or spread > best[1])):
-            best = (axis, spread, groups)
-    axis, spread, groups = best
     data = consensus.as_dict(figure)
-    shown = [g for g in data["groups"] if g["axis"] == axis]
-    most = max(shown, key=lambda g: g["share"]) if spread is not None else None
-    least = min(shown, key=lambda g: g["share"]) if spread is not None else None
+    axis = figure.most.axis if figure.most else "role"
     return {"reflection_id": reflection_id, "title": data["title"], "phase": data["phase"],
-            "n": data["n"], "axis": axis, "groups": shown, "most": most, "least": least,
-            "split": None if spread is None else round(spread, 3)}
+            "n": data["n"], "axis": axis,
+            "groups": [g for g in data["groups"] if g["axis"] == axis],
+            "most": data["most"], "least": data["least"], "split": data["split"]}
 
 
 def show(actor: Actor, payload) -> dict:
