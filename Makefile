@@ -31,6 +31,7 @@ run: $(VENV)/.installed translations
 
 test: $(VENV)/.installed-dev translations
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 # The meeting benchmark (docs/deploy.md) against bare python-socketio: its own client at N = 500,

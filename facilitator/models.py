@@ -8,7 +8,7 @@ from .decisions.models import Decision, Measure, ReportVersion  # noqa: F401
 from .dialogues.models import AgendaItem, Dialogue, Reflection  # noqa: F401
 from .followups.models import Evidence, FollowUpEvent, FollowUpItem, ReviewLink  # noqa: F401
 from .library.models import SharedExample  # noqa: F401
-from .live.models import ItemTiming, Meeting, Poll  # noqa: F401
+from .meetings.models import ItemTiming, Meeting, Poll  # noqa: F401
 from .minutes.models import Minutes  # noqa: F401
 from .organizations.models import Organization  # noqa: F401
 from .participants.models import Participant  # noqa: F401

@@ -12,7 +12,7 @@ from facilitator.core.clock import utcnow
 from facilitator.dialogues import codes
 from facilitator.dialogues.models import AgendaItem, Dialogue, DialogueStatus, Reflection
 from facilitator.followups.models import FollowUpItem
-from facilitator.live.models import ItemTiming, Meeting, Poll
+from facilitator.meetings.models import ItemTiming, Meeting, Poll
 from facilitator.organizations.models import Organization
 from facilitator.participants.models import Participant
 

@@ -17,7 +17,7 @@ from facilitator.dialogues.models import Dialogue, DialogueStatus, ReflectionKin
 from facilitator.extensions import db
 from facilitator.followups import commands
 from facilitator.followups.models import FollowUpItem
-from facilitator.live.models import Poll
+from facilitator.meetings.models import Poll
 from facilitator.minutes import closing
 from facilitator.participants.models import Participant
 

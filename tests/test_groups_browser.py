@@ -24,7 +24,7 @@ def _live_room(database_url: str, admin_email: str) -> dict:
     from facilitator.core.clock import utcnow
     from facilitator.dialogues import codes
     from facilitator.dialogues.models import AgendaItem, Dialogue, DialogueStatus, Reflection
-    from facilitator.live.models import Meeting, Poll
+    from facilitator.meetings.models import Meeting, Poll
     from facilitator.organizations.models import Organization
     from facilitator.participants.models import Participant
 

@@ -12,7 +12,7 @@ from facilitator.contributions.models import Contribution, Stance, Vote
 from facilitator.core.clock import utcnow
 from facilitator.dialogues.models import Dialogue
 from facilitator.extensions import db, socketio
-from facilitator.live.models import Meeting, Poll
+from facilitator.meetings.models import Meeting, Poll
 from facilitator.participants.models import Participant
 from facilitator.participants.services import cookie_name
 

@@ -14,7 +14,7 @@ from facilitator.core.clock import utcnow
 from facilitator.dialogues.models import Dialogue
 from facilitator.extensions import db
 from facilitator.live import tallies
-from facilitator.live.models import ItemTiming
+from facilitator.meetings.models import ItemTiming
 
 
 @pytest.fixture

@@ -72,7 +72,7 @@ def _make_meeting(database_url: str, admin_email: str) -> dict:
 def _age_current_item(database_url: str, item_id: int, seconds: int) -> None:
     """Pretend the current item has run for `seconds` (to see the over-time cue)."""
     from facilitator.core.clock import utcnow
-    from facilitator.live.models import ItemTiming
+    from facilitator.meetings.models import ItemTiming
 
     engine = sa.create_engine(database_url)
     with Session(engine) as s:

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from facilitator.dialogues.models import Dialogue, DialogueStatus
 from facilitator.extensions import db
 from facilitator.followups.models import FollowUpItem
-from facilitator.live.models import ItemTiming, Poll
+from facilitator.meetings.models import ItemTiming, Poll
 from facilitator.minutes import compiling
 from facilitator.minutes.models import Minutes, MinutesStatus
 
@@ -250,7 +250,7 @@ def _close_by_console(client, meeting):
 @pytest.mark.parametrize("door", [_close_by_form, _close_by_api, _close_by_console],
                          ids=["status-form", "api", "console"])
 def test_every_door_closes_the_same_way(client, auth, meeting, door):
-    from facilitator.live.models import Meeting
+    from facilitator.meetings.models import Meeting
 
     auth.login("fac@ivo.se")
     response = door(client, meeting)

@@ -9,6 +9,7 @@ from flask_login import login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core import signals
 from ..core.clock import utcnow
 from ..core.tokens import hash_token, new_token
 from ..errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
@@ -99,9 +100,7 @@ def log_out(user: User) -> None:
     logout_user()
     session.clear()
     if login is not None:
-        from ..live import broadcast
-
-        broadcast.end_login_sockets(login.token_hash)
+        signals.login_session_ended.send(login.token_hash)
 
 
 def end_session_url(endpoint: str, client_id: str, return_to: str,
@@ -191,7 +190,5 @@ def end_all_logins(user: User) -> list[str]:
 
 def drop_login_sockets(token_hashes: list[str]) -> None:
     """After the commit: tell the sockets of ended logins, on every process, to go."""
-    from ..live import broadcast
-
     for token_hash in token_hashes:
-        broadcast.end_login_sockets(token_hash)
+        signals.login_session_ended.send(token_hash)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from ..core import groups
+from ..core import groups, signals
 from ..core.payloads import to_multidict, validated
 from ..dialogues.access import managed_dialogue
 from ..dialogues.models import AgendaItem, Dialogue, DialogueStatus, Reflection
@@ -117,10 +117,9 @@ def submit_contribution(participant: Participant | None, payload) -> tuple[Contr
         if existing is None:
             raise
         return _resent(existing, participant)
-    from ..live.services import announce_contribution
-
-    # Recorded on the unit of work: told once the caller's commit has stored it.
-    announce_contribution(contribution)
+    # The room is told once the caller's commit has stored it (live/ records it on the unit
+    # of work).
+    signals.contribution_submitted.send(contribution)
     return contribution, True
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from ..accounts.models import User
 from ..audit import services as audit
+from ..core import signals
 from ..core.clock import local_to_utc, utc_to_local, utcnow
 from ..core.payloads import validated
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -190,10 +191,8 @@ def next_step(dialogue: Dialogue) -> tuple[DialogueStatus | None, str | None]:
 
 def _commit_content_change(dialogue: Dialogue) -> None:
     """Commit a change to reflections or agenda; once published, screens are told to refresh."""
-    from ..live import broadcast
-
     if dialogue.status != DialogueStatus.DRAFT:
-        broadcast.change(dialogue.id, "content", {})  # sent after the commit
+        signals.dialogue_content_changed.send(dialogue)  # told after the commit
     db.session.commit()
 
 
@@ -233,13 +232,10 @@ def transition(actor, dialogue_id, to_status) -> Dialogue:
     return dialogue
 
 
-def take_step(actor, dialogue: Dialogue, to: DialogueStatus) -> int:
+def take_step(actor, dialogue: Dialogue, to: DialogueStatus) -> None:
     """Set the status, its time and the audit entry in the caller's transaction, for a step
-    already checked (by `transition`, or by the owner of a step with side effects), and record
-    the room's `status` change (phones, console and projector take a fresh snapshot on it).
-    Returns the change's sequence number."""
-    from ..live import broadcast
-
+    already checked (by `transition`, or by the owner of a step with side effects), and
+    announce it (`signals.dialogue_status_changed`: the room is told after the commit)."""
     before = dialogue.status
     dialogue.status = to
     details = {"from": before.value, "to": to.value}
@@ -254,7 +250,7 @@ def take_step(actor, dialogue: Dialogue, to: DialogueStatus) -> int:
         details["join_code"] = dialogue.join_code
         dialogue.join_code = None
     audit.record(action, dialogue=dialogue, user=actor, subject=dialogue, **details)
-    return broadcast.change(dialogue.id, "status", {"status": to.value})
+    signals.dialogue_status_changed.send(dialogue, status=to)
 
 
 def join_url(dialogue: Dialogue) -> str | None:

@@ -10,12 +10,12 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
+from ..core import signals
 from ..core.clock import today_local, utcnow
 from ..core.payloads import validated
 from ..dialogues.access import managed_dialogue
 from ..errors import NotFound, PermissionDenied, ValidationFailed
 from ..extensions import db
-from ..live import broadcast
 from . import uploads
 from .forms import IVO_OWNER, CommentForm, EvidenceForm, FollowUpForm, StatusForm
 from .models import STATUS_LABELS, Agreement, Evidence, FollowUpEvent, FollowUpItem, FollowUpStatus
@@ -119,7 +119,7 @@ def _commit_and_broadcast(item: FollowUpItem, was_public: bool) -> None:
     if was_public or item.status in PUBLIC_STATUSES:
         db.session.flush()
         db.session.expire(item, ["organization"])  # the owner as stored, not as last loaded
-        broadcast.change(item.dialogue_id, "followup", public_view(item))
+        signals.followup_changed.send(item.dialogue_id, view=public_view(item))
     db.session.commit()
 
 

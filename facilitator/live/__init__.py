@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import events, models, routes  # noqa: F401  (events registers the handlers)
+    from . import events, routes, subscribers  # noqa: F401  (events registers the handlers)
 
+    subscribers.connect()
     app.register_blueprint(routes.bp)

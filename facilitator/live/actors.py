@@ -42,8 +42,8 @@ def describe(actor: Actor) -> dict:
 def restore(data: dict | None, projector_hash: str | None = None) -> Actor:
     """Rebuild the actor from the socket session, refusing what is no longer valid."""
     from ..accounts.services import active_login_by_hash
+    from ..meetings.models import Meeting
     from ..participants.models import Participant
-    from .models import Meeting
 
     if not data:
         raise NotAuthenticated(_("Anslutningen är inte inloggad. Ladda om sidan."))

@@ -5,7 +5,7 @@ from wtforms import BooleanField, Form, IntegerField, SelectChoice, SelectField,
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..contributions.models import StanceValue
-from .models import RESULTS_VIEWS
+from ..meetings.models import RESULTS_VIEWS
 
 #: Ids fit a 32-bit integer column; larger numbers are refused before they reach the database.
 ID_RANGE = NumberRange(min=1, max=2**31 - 1)

@@ -28,6 +28,14 @@ from ..core.tokens import hash_token
 from ..dialogues.models import AgendaItem, Dialogue, DialogueStatus
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
+from ..meetings.models import RESULTS_VIEWS, ItemTiming, Meeting, Poll, used_seconds
+from ..meetings.services import (
+    current_timing,
+    end_running_item,
+    meeting_for,
+    open_poll,
+    stances_visible_to_room,
+)
 from . import broadcast, split, tallies, views
 from .actors import (
     FACILITATOR,
@@ -45,37 +53,11 @@ from .forms import (
     StanceForm,
     VoteForm,
 )
-from .models import RESULTS_VIEWS, ItemTiming, Meeting, Poll, used_seconds
 
 MEETING_OPEN = (DialogueStatus.PUBLISHED, DialogueStatus.LIVE)
 
 
 # --- reading -----------------------------------------------------------------------------
-
-
-def meeting_for(dialogue_id: int) -> Meeting:
-    """The dialogue's meeting row, created on first use (in the caller's transaction)."""
-    meeting = db.session.get(Meeting, dialogue_id)
-    if meeting is None:
-        meeting = Meeting(dialogue_id=dialogue_id)
-        db.session.add(meeting)
-        db.session.flush()
-    return meeting
-
-
-def open_poll(dialogue_id: int) -> Poll | None:
-    return db.session.scalar(
-        select(Poll).where(Poll.dialogue_id == dialogue_id, Poll.closed_at.is_(None))
-    )
-
-
-def stances_visible_to_room(dialogue_id: int, reflection_id: int) -> bool:
-    """Live results go to the room while a live-results poll is open, or once it is closed."""
-    latest = db.session.scalar(
-        select(Poll).where(Poll.dialogue_id == dialogue_id, Poll.reflection_id == reflection_id)
-        .order_by(Poll.opened_at.desc(), Poll.id.desc())
-    )
-    return latest is not None and (latest.results_live or latest.closed_at is not None)
 
 
 def _names(dialogue_id: int, participant_ids=None) -> dict[int, str]:
@@ -126,12 +108,7 @@ def _room(dialogue: Dialogue, audience: str) -> dict:
         .order_by(AgendaItem.position, AgendaItem.id)
         .options(selectinload(AgendaItem.reflections))))
     used = used_seconds([item.id for item in agenda_items])
-    current_timing = None
-    if meeting.current_agenda_item_id:
-        current_timing = db.session.scalar(
-            select(ItemTiming).where(ItemTiming.agenda_item_id == meeting.current_agenda_item_id,
-                                     ItemTiming.ended_at.is_(None))
-        )
+    running = current_timing(meeting.current_agenda_item_id)
     room = {
         "seq": dialogue.seq,
         "dialogue": {
@@ -141,7 +118,7 @@ def _room(dialogue: Dialogue, audience: str) -> dict:
             "join_code": dialogue.join_code,
             "intake_open": meeting.intake_open,
             "current_item_id": meeting.current_agenda_item_id,
-            "item_started_at": views.iso(current_timing.started_at) if current_timing else None,
+            "item_started_at": views.iso(running.started_at) if running else None,
             "premoderation": dialogue.premoderation,
             "show_board_results": dialogue.show_board_results,
             "results_view": meeting.results_view or RESULTS_VIEWS[0],
@@ -486,9 +463,7 @@ def _set_current(dialogue: Dialogue, meeting: Meeting, item: AgendaItem | None) 
     from ..core.clock import utcnow
 
     now = utcnow()
-    for timing in db.session.scalars(select(ItemTiming).join(AgendaItem).where(
-            AgendaItem.dialogue_id == dialogue.id, ItemTiming.ended_at.is_(None))):
-        timing.ended_at = now
+    end_running_item(dialogue.id, now)
     meeting.current_agenda_item_id = item.id if item else None
     if item is not None:
         db.session.add(ItemTiming(agenda_item_id=item.id, started_at=now))
@@ -540,9 +515,7 @@ def agenda(actor: Actor, payload) -> dict:
 
 
 def _agenda_view(dialogue: Dialogue, current_item_id: int | None) -> dict:
-    timing = db.session.scalar(select(ItemTiming).where(
-        ItemTiming.agenda_item_id == current_item_id,
-        ItemTiming.ended_at.is_(None))) if current_item_id else None
+    timing = current_timing(current_item_id)
     used = used_seconds([i.id for i in dialogue.agenda_items])
     return {
         "status": str(dialogue.status),

@@ -13,10 +13,10 @@ from ..dialogues.models import Dialogue
 from ..errors import NotFound
 from ..extensions import db
 from ..insights import consensus
+from ..meetings.models import Meeting
 from . import broadcast
 from .actors import Actor, require_facilitator
 from .forms import SplitForm
-from .models import Meeting
 
 
 def view(dialogue: Dialogue, reflection_id: int | None) -> dict | None:

@@ -104,7 +104,7 @@ def mark_stances(dialogue_id: int, reflection_id: int) -> None:
 
 def flush() -> None:
     """Send what changed since the last flush: one emit per meeting and kind."""
-    from .services import stances_visible_to_room
+    from ..meetings.services import stances_visible_to_room
 
     with _lock:
         dirty = _dirty()

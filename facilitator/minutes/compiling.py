@@ -20,7 +20,7 @@ from ..dialogues.models import Dialogue
 from ..extensions import db
 from ..followups.models import Agreement, FollowUpItem, FollowUpStatus
 from ..insights import consensus
-from ..live.models import used_seconds
+from ..meetings.models import used_seconds
 from ..participants.models import Participant, Role
 
 #: Bumped when the shape of `content` changes, so old versions can still be read.

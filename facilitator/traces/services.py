@@ -22,7 +22,7 @@ from ..extensions import db
 from ..followups.commands import event_author, status_label
 from ..followups.models import FollowUpItem, SourceKind
 from ..followups.reviewers import as_reviewer, item_for
-from ..live.models import Poll
+from ..meetings.models import Poll
 from ..minutes.compiling import _participants as participants_of
 from ..minutes.compiling import _public as on_record
 from ..minutes.compiling import _tally as tally

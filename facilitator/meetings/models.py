@@ -1,4 +1,5 @@
-"""The running meeting: current agenda item, question intake, the projector link, stance polls."""
+"""The meeting's state, read by every feature: current agenda item, question intake, the
+projector link, the results view, stance polls, and the time each agenda item ran."""
 
 from datetime import datetime
 
