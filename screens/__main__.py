@@ -1,12 +1,15 @@
 """`make screenshots`: the demo meeting photographed into docs/screens/ (PNG).
 
-    .venv/bin/python -m screens [--out docs/screens]
+    .venv/bin/python -m screens [--out docs/screens] [--only documents]
 
 Starts the app on the demo data in a temporary folder (screens.stage), opens Debian's Chromium,
 and takes every projector state at 1280×720, 1366×768, 1920×1080 and 3840×2160, and the phone
 and the console before the meeting and during a poll at 390×844 and 1366×768. The files are
-named `<screen>-<state>-<width>x<height>.png`; a file of that pattern the run did not write is
-removed, so the folder holds only what the app looks like now.
+named `<screen>-<state>-<width>x<height>.png`. Once the meeting is closed, every page of its
+minutes and of Farsta's redovisning as PDF becomes `document-<name>-page-<n>.png`
+(screens.documents; `--only documents` plays the meeting without a browser and takes only
+these). A file of those patterns the run did not write is removed, so the folder holds only
+what the app looks like now.
 """
 
 import argparse
@@ -14,6 +17,7 @@ import os
 import sys
 from pathlib import Path
 
+from . import documents
 from .projector import resize, settle
 from .stage import ROOT, Stage
 
@@ -40,10 +44,25 @@ def shrink(path: Path) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screens"))
+    parser.add_argument("--only", choices=["documents"],
+                        help="only the documents' pages (no browser)")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+
+    def pages(stage) -> None:
+        for path in documents.photograph(stage, out):
+            written.append(path)
+            print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+    if args.only == "documents":
+        with Stage() as stage:
+            for state in Stage.STATES:
+                stage.play(state)
+            pages(stage)
+        clean(out, written, (documents.PREFIX,))
+        return 0
 
     from playwright.sync_api import sync_playwright
 
@@ -93,12 +112,18 @@ def main(argv=None) -> int:
                 resize(projector, width, height)
                 snap(projector, f"projector-{state}-{width}x{height}")
         browser.close()
+        pages(stage)
 
+    clean(out, written, (*PREFIXES, documents.PREFIX))
+    return 0
+
+
+def clean(out: Path, written: list[Path], prefixes: tuple[str, ...]) -> None:
+    """Remove the pictures of those prefixes that this run did not write."""
     for stale in out.glob("*.png"):
-        if stale.name.startswith(PREFIXES) and stale not in written:
+        if stale.name.startswith(prefixes) and stale not in written:
             stale.unlink()
             print(f"  removed {stale.name}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import email
 import email.policy
 import io
 import logging
+import re
 import smtplib
 from datetime import date
 
@@ -86,6 +87,9 @@ def test_remind_command_mails_each_board_in_swedish_then_english(world, app, run
     for text in (swedish, english):
         assert "Barnsamtal dokumenteras" in text and "Rutin för skyddsbedömning" in text
         assert "Redan klart" not in text and "IVO återkommer" not in text
+    # an e-mail writes long dates, each language its own way
+    assert "(1 mars 2026)" in swedish and "(March 1, 2026)" in english
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", gnesta.body)
     bad = runner.invoke(args=["followups", "remind", "--today", "1 mars"])
     assert bad.exit_code != 0 and "ÅÅÅÅ-MM-DD" in bad.output
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from helpers_followups import PASSWORD, PDF, make_item, make_link, make_world, user
 
+from facilitator.core import glossary
 from facilitator.core.clock import utcnow
 from facilitator.core.tokens import hash_token as token_hash
 from facilitator.extensions import db
@@ -124,7 +125,8 @@ def test_expired_and_revoked_links_explain_themselves(world, app, client):
     page = client.get(f"/granskning/{expired}")
     assert page.status_code == 410
     html = page.get_data(as_text=True)
-    assert "Länken gäller inte längre" in html and "gick ut" in html
+    assert "Länken gäller inte längre" in html
+    assert f"gick ut {glossary.long_date(link.expires_at)}" in html  # the day in Stockholm
     assert "Sara Samordnare" in html and "sara@ivo.se" in html  # whom to contact
     assert client.post(f"/granskning/{expired}/punkt/1/comment",
                        data={"comment": "x"}).status_code == 410

@@ -2,11 +2,19 @@
 take a field's name from here (`term("legal_basis")` in templates, `TERMS[...]` in code), and
 `RETIRED` lists the synonyms that must not come back (a test reads the Swedish catalogue).
 
-Dates: long dates in documents (minutes, redovisning, e-mail: "30 juni 2027"), ISO dates in
-tables meant for machines and in exports (CSV, JSON: 2027-06-30), always in Europe/Stockholm.
+Dates: long dates in documents (minutes, redovisning, e-mail: "30 juni 2027", a time as
+"3 december 2026 kl. 13:52"), ISO dates in tables meant for machines and in exports (CSV,
+JSON: 2027-06-30), always in Europe/Stockholm: `long_date`, `long_datetime` and `iso_date`
+below are the only ways documents and exports write one.
 """
 
+from datetime import date, datetime
+
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from .clock import LOCAL_TZ, as_aware_utc
 
 #: Swedish (the UI's source language) per concept; English comes from the catalogue.
 TERMS = {
@@ -42,3 +50,37 @@ RETIRED = {
 def term(key: str) -> str:
     """The product's word for `key` in the current language."""
     return str(TERMS[key])
+
+
+def _local(value):
+    """A stored UTC time as the time in Europe/Stockholm; a date stays a date."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
+    if isinstance(value, datetime):
+        return as_aware_utc(value).astimezone(LOCAL_TZ)
+    return value
+
+
+def long_date(value) -> str:
+    """A date (or the day of a stored time) as documents write it: "30 juni 2027" (or "–")."""
+    value = _local(value) if value else None
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, "long") if value else "–"
+
+
+def long_datetime(value) -> str:
+    """A stored time as documents write it: "3 december 2026 kl. 13:52" (or "")."""
+    if not value:
+        return ""
+    value = _local(value)
+    return _("%(date)s kl. %(time)s", date=format_date(value.date(), "long"),
+             time=value.strftime("%H:%M"))
+
+
+def iso_date(value) -> str:
+    """A date as exports and machine tables write it: 2027-06-30 (or "–")."""
+    value = _local(value) if value else None
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.isoformat() if value else "–"

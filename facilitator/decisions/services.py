@@ -7,12 +7,13 @@ board fills in its own measures and submits. Services flush; the entry point com
 
 from datetime import date
 
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..audit import services as audit
 from ..core.clock import as_aware_utc, today_local, utcnow
+from ..core.glossary import long_date
 from ..core.payloads import validated
 from ..dialogues.access import get_dialogue, managed_dialogue
 from ..dialogues.models import Dialogue, Reflection, ReflectionKind
@@ -31,11 +32,6 @@ from .models import (
     ReportStatus,
     ReportVersion,
 )
-
-
-def long_date(value) -> str:
-    return format_date(value, "long") if value else "–"
-
 
 # --- reading -------------------------------------------------------------------------------
 

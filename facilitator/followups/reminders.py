@@ -64,9 +64,12 @@ def _entry_context(entry: dict, today: date) -> dict:
 
 def reminder_text(entries: dict[str, dict], today: date) -> str:
     """The mail's text: each language's template with the board's entry read in it."""
-    return _SEPARATOR.join(
-        render_template(f"emails/reminder.{lang}.txt", **_entry_context(entries[lang], today))
-        .strip() for lang in LANGUAGES if lang in entries) + "\n"
+    def render(lang: str) -> str:
+        with force_locale(lang):  # dates as that language writes them: "1 mars 2026"
+            return render_template(f"emails/reminder.{lang}.txt",
+                                   **_entry_context(entries[lang], today)).strip()
+
+    return _SEPARATOR.join(render(lang) for lang in LANGUAGES if lang in entries) + "\n"
 
 
 def _entries_by_language(today: date, days: int) -> list[dict[str, dict]]:

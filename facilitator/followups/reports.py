@@ -5,12 +5,11 @@ styles) all present, so the three never drift apart."""
 import io
 from datetime import date, datetime
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..core.clock import LOCAL_TZ, as_aware_utc, today_local
-from ..core.glossary import TERMS
+from ..core.glossary import TERMS, iso_date, long_date
 from ..dialogues.access import get_dialogue, managed_dialogue
 from ..dialogues.models import Dialogue
 from ..errors import NotFound
@@ -54,15 +53,7 @@ def local_date(value) -> date | None:
     return value
 
 
-def long_date(value) -> str:
-    """A date as documents write it: "30 juni 2027" (or "–")."""
-    value = local_date(value)
-    return format_date(value, "long") if value else "–"
-
-
-def _iso_date(value) -> str:
-    value = local_date(value)
-    return value.isoformat() if value else "–"
+_iso_date = iso_date
 
 
 def agreement_label(agreement) -> str:

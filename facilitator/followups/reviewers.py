@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..core.clock import utcnow
+from ..core.glossary import long_date
 from ..core.tokens import hash_token
 from ..dialogues.access import can_manage
 from ..errors import Gone, NotAuthenticated, NotFound, PermissionDenied
@@ -84,7 +85,7 @@ def reviewer_for_token(token: str | None, *, touch: bool = True) -> Reviewer:
         raise LinkGone(_("Länken har återkallats av IVO och kan inte användas längre."), link)
     if link.expires_at <= utcnow():
         raise LinkGone(_("Länken gick ut %(date)s och kan inte användas längre.",
-                         date=link.expires_at.strftime("%Y-%m-%d")), link)
+                         date=long_date(link.expires_at)), link)
     if touch:
         link.last_used_at = utcnow()
         db.session.commit()

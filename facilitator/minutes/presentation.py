@@ -1,12 +1,13 @@
 """The minutes presented: one place for labels and formats (the page, the PDF, the CSV)."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
 from ..contributions.models import STANCE_LABELS, Phase, StanceValue
 from ..core import groups
+from ..core.glossary import long_date, long_datetime
 from ..dialogues.models import KIND_LABELS, ReflectionKind
 from ..followups.models import AGREEMENT_LABELS as AGREEMENT_LABELS
 from ..followups.models import STATUS_LABELS as FOLLOWUP_STATUS_LABELS
@@ -24,14 +25,24 @@ def _from_iso(value: str | None) -> datetime | None:
 
 
 def _fmt_datetime(value: str | None) -> str:
-    return format_datetime(_from_iso(value), "medium") if value else ""
+    """A time in the minutes (a document): "3 december 2026 kl. 13:52" (glossary)."""
+    return long_datetime(value)
 
 
-def _fmt_date(value: str | None, fmt: str = "long") -> str:
-    if not value:
+def _held(started: str | None, closed: str | None) -> str:
+    """When the meeting was held: "3 december 2026 kl. 13:00–15:40" within one day."""
+    if not started:
         return ""
-    return format_date(date.fromisoformat(value[:10]) if len(value) <= 10
-                       else _from_iso(value), fmt)
+    if not closed:
+        return long_datetime(started)
+    if long_date(started) == long_date(closed):  # the closing time alone, after a dash
+        return f"{long_datetime(started)}–{long_datetime(closed).rsplit(' ', 1)[-1]}"
+    return f"{long_datetime(started)} – {long_datetime(closed)}"
+
+
+def _fmt_date(value: str | None) -> str:
+    """A date in the minutes (a document): "30 juni 2027" (glossary), or ""."""
+    return long_date(value) if value else ""
 
 
 def _minutes_text(seconds: int) -> str:
@@ -133,9 +144,8 @@ def present(minutes: Minutes) -> dict:
         "status": minutes.status.value,
         "status_label": str(MINUTES_STATUS_LABELS[minutes.status]),
         "note": minutes.note,
-        "created_at": format_datetime(minutes.created_at, "medium"),
-        "finalized_at": format_datetime(minutes.finalized_at, "medium")
-        if minutes.finalized_at else "",
+        "created_at": long_datetime(minutes.created_at),
+        "finalized_at": long_datetime(minutes.finalized_at),
         "compiled_at": _fmt_datetime(c.get("compiled_at")),
         "title": d["title"],
         "purpose": d["purpose"],
@@ -143,6 +153,7 @@ def present(minutes: Minutes) -> dict:
         "starts_at": format_datetime(start, "short") if start else "",
         "started_at": _fmt_datetime(d["started_at"]),
         "closed_at": _fmt_datetime(d["closed_at"]),
+        "held": _held(d["started_at"], d["closed_at"]),
         "place": _place(d),
         "facilitators": ", ".join(c["facilitators"]),
         "boards": ", ".join(b["name"] for b in c["boards"]),
@@ -175,7 +186,7 @@ def present(minutes: Minutes) -> dict:
         "followups": [{
             "title": f["title"], "description": f["description"],
             "owner": _owner_label(f["owner"]), "role": f["responsible_role"],
-            "due": _fmt_date(f["due_date"], "medium"), "due_iso": f["due_date"] or "",
+            "due": _fmt_date(f["due_date"]), "due_iso": f["due_date"] or "",
             "agreement": _label(AGREEMENT_LABELS, f["agreement"]),
             "different": f["agreement"] == Agreement.DIFFERENT.value,
             "ivo_position": f["ivo_position"], "board_position": f["board_position"],
