@@ -6,13 +6,14 @@ operations with both kinds of token.
 The schema is the one production gets: the migrations, run once into a file that each test
 copies."""
 
+import io
 import shutil
 from datetime import timedelta
 
 import pytest
 import schemathesis
 from helpers_api import bearer, token_for
-from helpers_followups import make_item, make_world, user
+from helpers_followups import PDF, make_item, make_world, user
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -22,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from facilitator import create_app
 from facilitator.api import boards
@@ -29,7 +31,9 @@ from facilitator.api.models import BoardApiToken
 from facilitator.api.openapi import build_document
 from facilitator.core.clock import today_local
 from facilitator.extensions import db, limiter
+from facilitator.followups import commands
 from facilitator.followups.models import FollowUpEvent
+from facilitator.followups.reviewers import Reviewer
 from facilitator.live import ratelimits as live_ratelimits
 
 #: The tags of the outcome operations.
@@ -118,6 +122,9 @@ def test_a_boards_token_reads_and_updates_its_own_items_and_gets_404_for_another
     assert [e["kind"] for e in page["history"]] == ["created", "status", "comment", "evidence"]
     assert page["history"][1]["comment"] == "Rutinen är beslutad."
     assert page["evidence"][0]["text"] == "Rutin för förhandsbedömning"
+    # the history's evidence step names the evidence it added; the other steps none
+    assert [e["evidence_id"] for e in page["history"]] == [None, None, None,
+                                                            evidence.json["id"]]
     assert page["allowed_statuses"] == ["done", "not_done"]  # agreeing again is IVO's
     trace = client.get(f"{mine}/trace", headers=world.gnesta)
     assert trace.status_code == 200 and trace.json["item"]["id"] == world.gnesta_item
@@ -128,6 +135,7 @@ def test_a_boards_token_reads_and_updates_its_own_items_and_gets_404_for_another
     theirs = f"/api/v1/followups/{world.nykoping_item}"
     for method, path, json in (
             ("get", theirs, None), ("get", f"{theirs}/trace", None),
+            ("get", f"{theirs}/evidence", None),
             ("post", f"{theirs}/status", {"status": "done"}),
             ("post", f"{theirs}/comments", {"comment": "Hej"}),
             ("post", f"{theirs}/evidence", {"text": "Underlag"}),
@@ -143,6 +151,53 @@ def test_a_boards_token_reads_and_updates_its_own_items_and_gets_404_for_another
     other = make_world_dialogue_without(world)
     assert client.get(f"/api/v1/dialogues/{other}/followups",
                       headers=world.gnesta).status_code == 404
+
+
+def _stored_file(world, item_id, content=PDF, name="Rutin.pdf") -> int:
+    """Evidence with a file, as the item's page uploads it (the API takes texts and links)."""
+    evidence = commands.add_evidence(Reviewer(organization_id=world.gnesta_id), item_id,
+                                     {"text": "Beslutad rutin"},
+                                     file=FileStorage(io.BytesIO(content), filename=name))
+    db.session.commit()
+    return evidence.id
+
+
+def test_a_boards_token_reads_and_adds_evidence_of_its_own_items_only(client, world):
+    mine = f"/api/v1/followups/{world.gnesta_item}"
+    linked = client.post(f"{mine}/evidence", headers=world.gnesta,
+                         json={"url": "https://gnesta.example.se/protokoll"})
+    assert linked.status_code == 201 and linked.json["file"] is None
+    stored = _stored_file(world, world.gnesta_item)
+
+    listed = client.get(f"{mine}/evidence", headers=world.gnesta)
+    assert listed.status_code == 200
+    assert [e["id"] for e in listed.json] == [linked.json["id"], stored]
+    upload = listed.json[1]
+    assert upload["filename"] == "Rutin.pdf" and upload["content_type"] == "application/pdf"
+    assert upload["size"] == len(PDF)
+    assert upload["file"] == f"{mine}/evidence/{stored}/file"
+    history = client.get(mine, headers=world.gnesta).json["history"]
+    assert [e["evidence_id"] for e in history if e["kind"] == "evidence"] == [
+        linked.json["id"], stored]
+
+    for token in (world.gnesta, world.ivo):  # the board and IVO fetch the same bytes
+        got = client.get(upload["file"], headers=token)
+        assert got.status_code == 200 and got.data == PDF
+        assert got.mimetype == "application/pdf"
+        assert 'filename=Rutin.pdf' in got.headers["Content-Disposition"]
+        assert got.headers["Cache-Control"] == "private, no-store"
+
+    # Another board's token: neither the list nor the file; another item's path: not found.
+    assert client.get(f"{mine}/evidence", headers=world.nykoping).status_code == 404
+    assert client.get(upload["file"], headers=world.nykoping).status_code == 404
+    other = f"/api/v1/followups/{world.nykoping_item}/evidence/{stored}/file"
+    assert client.get(other, headers=world.nykoping).status_code == 404
+    assert client.get(other, headers=world.ivo).status_code == 404
+    text_only = f"{mine}/evidence/{linked.json['id']}/file"
+    missing = client.get(text_only, headers=world.gnesta)
+    assert missing.status_code == 404 and missing.json["error"] == "not_found"
+    olle = bearer(token_for(world.outsider))
+    assert client.get(upload["file"], headers=olle).status_code == 403
 
 
 def make_world_dialogue_without(world) -> int:
@@ -368,6 +423,8 @@ def test_the_document_lists_each_outcome_operation_with_every_status_it_answers(
         "changeFollowUpStatus": {200, 400, 401, 403, 404, 413},
         "addFollowUpComment": {201, 400, 401, 403, 404, 413},
         "addFollowUpEvidence": {201, 400, 401, 403, 404, 413},
+        "listFollowUpEvidence": {200, 401, 403, 404},
+        "getFollowUpEvidenceFile": {200, 401, 403, 404},
         "getFollowUpTrace": {200, 401, 403, 404}, "getDecision": {200, 401, 403, 404},
         "recordDecision": {200, 400, 401, 403, 404, 413},
         "getBoardReport": {200, 401, 403, 404}, "saveMeasure": {200, 400, 401, 403, 404, 413},
@@ -375,6 +432,12 @@ def test_the_document_lists_each_outcome_operation_with_every_status_it_answers(
         "reviewReport": {200, 400, 401, 403, 404, 409, 413},
     }
     assert {name: found.get(name) for name in expected} == expected
+    # A file answers its own bytes in the types an upload may have; its errors are JSON.
+    file = document["paths"]["/api/v1/followups/{followup_id}/evidence/{evidence_id}/file"]
+    assert set(file["get"]["responses"]["200"]["content"]) == {
+        "application/pdf", "image/png", "image/jpeg",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+    assert set(file["get"]["responses"]["404"]["content"]) == {"application/json"}
     # Dates are dates in the bodies the forms read, as the forms parse them.
     decision = document["components"]["schemas"]["DecisionInput"]["properties"]
     assert decision["report_due"]["format"] == "date"
@@ -391,15 +454,16 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 @pytest.fixture
 def seeded(client, world):
-    """The world with a decision, Gnesta's measure and a submitted version: the ids the
-    operations' paths take."""
+    """The world with a decision, Gnesta's measure, a submitted version and a stored file:
+    the ids the operations' paths take."""
     _decide(client, world)
     client.put(f"/api/v1/dialogues/{world.dialogue_id}/report/measures/{world.reflection_id}",
                headers=world.gnesta, json=MEASURE)
     version = client.post(f"/api/v1/dialogues/{world.dialogue_id}/report/versions",
                           headers=world.gnesta).json
     ids = {"dialogue_id": world.dialogue_id, "followup_id": world.gnesta_item,
-           "reflection_id": world.reflection_id, "version_id": version["id"]}
+           "reflection_id": world.reflection_id, "version_id": version["id"],
+           "evidence_id": _stored_file(world, world.gnesta_item)}
     return world, ids
 
 

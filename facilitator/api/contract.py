@@ -43,6 +43,9 @@ class Operation:
     #: Open to a board's token too (its services decide what the board may do); any other
     #: operation refuses a board's token with 403.
     boards: bool = False
+    #: The media types of the answer: JSON by default; a file's types answer its bytes
+    #: (`response` is then ignored).
+    media: tuple[str, ...] = ("application/json",)
 
 
 def operation(**kwargs) -> Callable:

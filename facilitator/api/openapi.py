@@ -109,7 +109,12 @@ class _Builder:
     def operation(self, rule, op: Operation) -> dict:
         if op.tag not in self.tags:
             self.tags.append(op.tag)
-        if op.response is None:
+        if op.media != ("application/json",):
+            answer = {"description": "The file's bytes, in the type detected when it was "
+                                     "stored.",
+                      "content": {media: {"schema": {"type": "string", "format": "binary"}}
+                                  for media in op.media}}
+        elif op.response is None:
             answer = {"description": "Done; no content."}
         else:
             schema = self.schema(op.response)

@@ -28,6 +28,22 @@ def _author(event) -> str:
     return str(event_author(event))
 
 
+def _evidence_id(event) -> int | None:
+    """The evidence an "evidence" step added (the item's evidence is loaded with it)."""
+    if event.kind != "evidence":
+        return None
+    return next((e.id for e in event.item.evidence if e.event_id == event.id), None)
+
+
+def _file_url(evidence) -> str | None:
+    if not evidence.stored_name:
+        return None
+    from flask import url_for
+
+    return url_for("api_v1.followup_evidence_file", followup_id=evidence.item_id,
+                   evidence_id=evidence.id)
+
+
 def _overdue(item) -> bool:
     from ..followups.commands import is_overdue
 
@@ -84,6 +100,10 @@ class FollowUpEventSchema(Schema):
     by_ivo = flag("by_ivo")
     author = fields.Function(_author, metadata={"type": "string",
                                                 "description": "Who made it, as pages show."})
+    evidence_id = fields.Function(_evidence_id, metadata={
+        "type": ["integer", "null"],
+        "description": "The evidence an \"evidence\" step added (in the item's evidence); "
+                       "null for the other steps."})
     created_at = UtcTime()
 
 
@@ -98,6 +118,10 @@ class EvidenceSchema(Schema):
     filename = text_or_empty(attribute="filename")
     content_type = text_or_empty(attribute="content_type",
                          metadata={"description": "Detected from the file's content."})
+    file = fields.Function(_file_url, metadata={
+        "type": ["string", "null"],
+        "description": "Where the API serves the file (getFollowUpEvidenceFile); null without "
+                       "a file."})
     size = fields.Integer(metadata={"description": "Bytes; 0 without a file."})
     created_at = UtcTime()
 

@@ -8,12 +8,14 @@ that a board reads and updates only its own items and redovisning (another board
 found) and that only IVO creates, edits, decides and reviews.
 """
 
-from flask import g, jsonify, request, url_for
+import io
+
+from flask import g, jsonify, request, send_file, url_for
 
 from ..core import uow
 from ..decisions import services as decisions
 from ..decisions.forms import DecisionForm, MeasureForm, ReviewForm
-from ..followups import commands, queries
+from ..followups import commands, queries, uploads
 from ..followups.forms import CommentForm, EvidenceForm, FollowUpForm, StatusForm
 from ..traces import services as traces
 from .contract import ID, Operation, answer, body, operation, operations
@@ -122,14 +124,33 @@ def followup_comment(followup_id: int):
                   url_for("api_v1.followup", followup_id=followup_id))
 
 
-@v1.post(f"{ITEM}/evidence")
-@operation(id="addFollowUpEvidence", summary="Add evidence (a text and/or a link) to a "
-           "follow-up item", tag=ITEMS, response=EvidenceSchema, status=201,
-           body=EvidenceInput, errors=(403,), boards=True)
+@v1.route(f"{ITEM}/evidence", methods=["GET", "POST"])
+@operations(
+    GET=Operation("listFollowUpEvidence", "A follow-up item's evidence, oldest first (a "
+                  "board: its own items')", ITEMS, EvidenceSchema, many=True, errors=(403,),
+                  boards=True),
+    POST=Operation("addFollowUpEvidence", "Add evidence (a text and/or a link) to a "
+                   "follow-up item", ITEMS, EvidenceSchema, status=201, body=EvidenceInput,
+                   errors=(403,), boards=True))
 def followup_evidence(followup_id: int):
+    if request.method == "GET":
+        return answer(EvidenceSchema, queries.item_page(g.api_user, followup_id)["evidence"])
     evidence = commands.add_evidence(g.api_user, followup_id, body())
     return answer(EvidenceSchema, evidence, 201,
                   url_for("api_v1.followup", followup_id=followup_id))
+
+
+@v1.get(f"{ITEM}/evidence/<{ID}:evidence_id>/file")
+@operation(id="getFollowUpEvidenceFile", summary="The file of one piece of evidence (PDF, "
+           "DOCX or an image), as uploaded on the item's page", tag=ITEMS, errors=(403,),
+           boards=True, media=tuple(sorted(content for content, _ext in uploads.TYPES.values())))
+def followup_evidence_file(followup_id: int, evidence_id: int):
+    path, name, content_type = commands.evidence_file(g.api_user, evidence_id, followup_id)
+    # At most 10 MB: read whole, so no file handle outlives the request.
+    response = send_file(io.BytesIO(path.read_bytes()), mimetype=content_type,
+                         as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @v1.get(f"{ITEM}/trace")

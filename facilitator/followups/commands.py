@@ -275,13 +275,15 @@ def add_evidence(actor, item_id, payload, file=None) -> Evidence:
     return evidence
 
 
-def evidence_file(actor, evidence_id) -> tuple:
-    """(path, download name, content type) of a stored file, for IVO and the owning board."""
+def evidence_file(actor, evidence_id, item_id=None) -> tuple:
+    """(path, download name, content type) of a stored file, for IVO and the owning board;
+    with `item_id`, only the file of that item's evidence."""
     try:
         evidence = db.session.get(Evidence, int(evidence_id))
     except (TypeError, ValueError):
         evidence = None
-    if evidence is None or not evidence.stored_name:
+    if evidence is None or not evidence.stored_name or (
+            item_id is not None and evidence.item_id != int(item_id)):
         raise NotFound(_("Filen finns inte."))
     item_for(actor, evidence.item_id)
     path = uploads.path_of(evidence.stored_name)
