@@ -94,12 +94,37 @@ def test_follow_up_from_facilitator_to_board_and_back(live_server, browser, page
         expect(board.get_by_role("heading", level=1)).to_have_text(
             "Förhandsbedömningar inom 14 dagar")
         assert_accessible(board)
+        # One form with one save for status, comment and evidence.
+        expect(board.locator("main form")).to_have_count(1)
+        expect(board.locator("main form button, main form input[type=submit]")).to_have_count(1)
+        # Leaving with typed text asks first; staying keeps the text.
+        comment = board.get_by_label("Kommentar: vad har gjorts?")
+        comment.fill("Ny rutin för förhandsbedömning är beslutad i nämnden.")
+        asked = []
+
+        def stay(dialog):
+            asked.append(dialog.type)
+            dialog.dismiss()
+
+        board.once("dialog", stay)
+        board.get_by_role("link", name="Alla våra uppföljningspunkter").click(
+            no_wait_after=True)
+        expect(comment).to_have_value("Ny rutin för förhandsbedömning är beslutad i nämnden.")
+        assert asked == ["beforeunload"]
+        # What is typed in both parts is saved together by the one button.
         board.get_by_label("Ny status").select_option(label="Pågår")
-        board.get_by_label("Kommentar: vad har gjorts?").fill(
-            "Ny rutin för förhandsbedömning är beslutad i nämnden.")
+        board.get_by_label("Beskrivning av underlaget").fill("Nämndens protokoll, § 12")
         board.get_by_role("button", name="Spara", exact=True).click()
         expect(board.get_by_text("Status är ändrad.")).to_be_visible()
+        expect(board.get_by_text("Underlaget är sparat.")).to_be_visible()
         expect(board.locator(".fu-history")).to_contain_text("Ny rutin för förhandsbedömning")
+        expect(board.locator(".fu-history")).to_contain_text("Nämndens protokoll, § 12")
+        # Saved, the page is left without a question.
+        board.on("dialog", lambda dialog: asked.append(dialog.type))
+        board.get_by_role("link", name="Alla våra uppföljningspunkter").click()
+        expect(board.get_by_role("heading", level=1)).to_contain_text(d["gnesta"])
+        assert asked == ["beforeunload"]
+        board.go_back()
         board.get_by_label(re.compile("^Fil ")).set_input_files(
             {"name": "Rutin förhandsbedömning.pdf", "mimeType": "application/pdf",
              "buffer": PDF})

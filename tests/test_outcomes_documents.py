@@ -6,12 +6,15 @@ import io
 import re
 import shutil
 import subprocess
+from html import unescape
 from html.parser import HTMLParser
 
 import pikepdf
 import pytest
 from helpers_outcomes import DISAGREEMENT, EVIDENCE_URL, PROGRESS, QUESTION, demo_meeting
 from pypdf import PdfReader
+
+from facilitator.core.i18n import LANG_COOKIE
 
 
 @pytest.fixture
@@ -75,13 +78,30 @@ def _structure(pdf: pikepdf.Pdf) -> set[str]:
     return seen
 
 
-def _assert_accessible_pdf(data: bytes, tmp_path, title_part: str) -> str:
+def _bookmarks(pdf: pikepdf.Pdf) -> list[str]:
+    titles: list[str] = []
+
+    def walk(items):
+        for item in items:
+            titles.append(item.title)
+            walk(item.children)
+
+    with pdf.open_outline() as outline:
+        walk(outline.root)
+    return titles
+
+
+def _assert_accessible_pdf(data: bytes, tmp_path, title_part: str, lang: str = "sv") -> dict:
+    """The PDF/UA-1 checks of the issue; returns the PDF's text and what its structure holds."""
     assert data.startswith(b"%PDF")
     pdf = pikepdf.open(io.BytesIO(data))
     assert pdf.Root.MarkInfo.Marked is True
-    assert str(pdf.Root.Lang) == "sv"
+    assert str(pdf.Root.Lang) == lang
     assert title_part in str(pdf.docinfo.Title)
     assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
+    with pdf.open_metadata() as xmp:  # the PDF/UA identifier and the title in XMP
+        assert xmp.get("pdfuaid:part") == "1"
+        assert title_part in str(xmp.get("dc:title"))
     tags = _structure(pdf)
     assert {"H1", "H2", "H3", "Table", "TH", "TD", "L", "LI"} <= tags, tags
     for page in pdf.pages:
@@ -91,22 +111,63 @@ def _assert_accessible_pdf(data: bytes, tmp_path, title_part: str) -> str:
             assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font
     path = tmp_path / "document.pdf"
     path.write_bytes(data)
-    if shutil.which("pdffonts"):
-        lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
-                               check=True).stdout.splitlines()[2:]
-        assert lines and all(line.split()[-5] == "yes" for line in lines), lines
-    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert shutil.which("pdffonts"), "pdffonts (poppler-utils) checks the fonts"
+    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert lines and all(line.split()[-5] == "yes" for line in lines), lines  # emb
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return {"text": text, "counts": _counts(pdf), "bookmarks": _bookmarks(pdf)}
 
 
-def _assert_page_in_pdf(html: str, text: str) -> _Page:
+def _counts(pdf: pikepdf.Pdf) -> dict[str, int]:
+    counts: dict[str, int] = {}
+
+    def walk(node):
+        if isinstance(node, pikepdf.Dictionary):
+            if "/S" in node:
+                name = str(node.S)[1:]
+                counts[name] = counts.get(name, 0) + 1
+            kids = node.get("/K")
+            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+                walk(kid)
+
+    walk(pdf.Root.StructTreeRoot)
+    return counts
+
+
+def _stance_rows(html: str) -> list[list[str]]:
+    """Each row of the page's stance tables, as its cells' texts."""
+    rows = []
+    for table in re.findall(r'<table class="[^"]*stance-table.*?</table>', html, flags=re.S):
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, flags=re.S):
+            cells = [" ".join(unescape(re.sub(r"<[^>]+>", "", c)).split())
+                     for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)]
+            rows.append(cells)
+    return rows
+
+
+def _assert_page_in_pdf(html: str, document: dict) -> _Page:
     page = _Page()
     # what only the screen shows (downloads, buttons) is not part of the document
-    page.feed(re.sub(r'<(section|nav) class="[^"]*no-print.*?</\1>', "", html, flags=re.S))
-    flat = _squash(text)
-    for tag in ("h1", "h2", "h3", "li", "th"):
-        assert page.found[tag], tag
+    printed = re.sub(r'<(section|nav) class="[^"]*no-print.*?</\1>', "", html, flags=re.S)
+    page.feed(printed)
+    flat = _squash(document["text"])
+    for tag in ("h1", "h2", "h3", "h4", "li", "th"):
+        assert page.found[tag] or tag == "h4", tag
         for item in page.found[tag]:
             assert _squash(item) in flat, (tag, item)
+    # every heading of the page is a heading of the document, at its level, and the
+    # h1 and h2 are its bookmarks
+    for level in ("h1", "h2", "h3", "h4"):
+        assert document["counts"].get(level.upper(), 0) == len(page.found[level]), level
+    bookmarks = [_squash(b) for b in document["bookmarks"]]
+    for heading in page.found["h1"] + page.found["h2"]:
+        assert _squash(heading) in bookmarks, heading
+    # every stance row reads as on the page: the group, then its counts in their order
+    rows = _stance_rows(printed)
+    for cells in rows:
+        assert _squash("".join(cells)) in flat, cells
+    page.stance_rows = rows
     return page
 
 
@@ -115,11 +176,27 @@ def test_minutes_pdf_is_tagged_and_holds_the_page(stockholm, client, tmp_path):
     html = client.get(base).get_data(as_text=True)
     response = client.get(f"{base}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    text = _assert_accessible_pdf(response.data, tmp_path, "Protokoll")
-    page = _assert_page_in_pdf(html, text)
+    document = _assert_accessible_pdf(response.data, tmp_path, "Protokoll")
+    page = _assert_page_in_pdf(html, document)
+    text = document["text"]
     # the stance rows by role and by board, and what the room said
     assert "Farsta" in page.found["th"] and "Socialsekreterare" in page.found["th"]
+    labels = [cells[0] for cells in page.stance_rows]
+    assert {"Alla", "Farsta", "Solna", "Södermalm", "Socialsekreterare", "Chef"} <= set(labels)
     assert _squash(QUESTION) in _squash(text) and _squash(DISAGREEMENT) in _squash(text)
+    # a document writes long dates, never an abbreviated month or an ISO date
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2} [a-zåäö]{3}\. \d{4}", text), text
+    assert " kl. " in text
+
+
+def test_the_english_minutes_pdf_is_in_english(stockholm, client, tmp_path):
+    client.set_cookie(LANG_COOKIE, "en")
+    base = f"/dialoger/{stockholm.dialogue_id}/protokoll/v1"
+    html = client.get(base).get_data(as_text=True)
+    document = _assert_accessible_pdf(client.get(f"{base}.pdf").data, tmp_path, "Minutes",
+                                      lang="en")
+    _assert_page_in_pdf(html, document)
+    assert "Attendance" in document["text"] and "Närvaro" not in document["text"]
 
 
 def test_redovisning_pdf_and_docx_from_one_report(stockholm, client, tmp_path):
@@ -131,8 +208,10 @@ def test_redovisning_pdf_and_docx_from_one_report(stockholm, client, tmp_path):
     assert "Redovisning av vidtagna åtgärder" in html
     response = client.get(f"{base}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    text = _assert_accessible_pdf(response.data, tmp_path, "Redovisning av vidtagna åtgärder")
-    _assert_page_in_pdf(html, text)
+    document = _assert_accessible_pdf(response.data, tmp_path,
+                                      "Redovisning av vidtagna åtgärder")
+    _assert_page_in_pdf(html, document)
+    text = document["text"]
     assert "Södermalm" not in text  # only the board's own items
     assert "30 juni 2027" in text  # long dates in documents
     assert _squash(PROGRESS) in _squash(text) and _squash(EVIDENCE_URL) in _squash(text)
