@@ -35,3 +35,28 @@ def test_every_term_is_in_the_catalogue():
     messages = set(_messages())
     for key in set(glossary.RETIRED.values()) | set(glossary.TERMS):
         assert glossary.TERMS[key]._args[0] in messages, key
+
+
+def test_one_date_format_per_context_in_europe_stockholm(app):
+    """Documents, e-mails and histories write long dates; table cells and exports ISO; a
+    stored UTC time is read in Stockholm (23:30 UTC on 30 June is 1 July there)."""
+    from datetime import date, datetime
+
+    from flask_babel import force_locale
+
+    late = datetime(2027, 6, 30, 23, 30)  # stored naive, in UTC
+    winter = datetime(2026, 12, 3, 12, 52)
+    with app.test_request_context():
+        assert glossary.long_date(date(2027, 6, 30)) == "30 juni 2027"
+        assert glossary.long_date(late) == "1 juli 2027"
+        assert glossary.long_datetime(late) == "1 juli 2027 kl. 01:30"
+        assert glossary.long_datetime(winter) == "3 december 2026 kl. 13:52"
+        assert glossary.long_datetime("2026-12-03T12:52:00+00:00") == (
+            "3 december 2026 kl. 13:52")
+        assert glossary.iso_date(late) == "2027-07-01"
+        assert glossary.iso_datetime(winter) == "2026-12-03 13:52"
+        assert glossary.long_date(None) == "–" and glossary.long_datetime(None) == ""
+        with force_locale("en"):
+            assert glossary.long_date(date(2027, 6, 30)) == "June 30, 2027"
+            assert glossary.long_datetime(winter) == "December 3, 2026 at 13:52"
+            assert glossary.iso_date(late) == "2027-07-01"  # ISO in every language

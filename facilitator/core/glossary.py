@@ -4,8 +4,9 @@ take a field's name from here (`term("legal_basis")` in templates, `TERMS[...]` 
 
 Dates: long dates in documents (minutes, redovisning, e-mail: "30 juni 2027", a time as
 "3 december 2026 kl. 13:52"), ISO dates in tables meant for machines and in exports (CSV,
-JSON: 2027-06-30), always in Europe/Stockholm: `long_date`, `long_datetime` and `iso_date`
-below are the only ways documents and exports write one.
+JSON: 2027-06-30), always in Europe/Stockholm: `long_date`, `long_datetime`, `iso_date` and
+`iso_datetime` below (and the Jinja filters of the same names) are how documents, exports,
+e-mails and the follow-up pages write one: long in text and histories, ISO in table cells.
 """
 
 from datetime import date, datetime
@@ -74,8 +75,18 @@ def long_datetime(value) -> str:
     if not value:
         return ""
     value = _local(value)
+    if not isinstance(value, datetime):  # a day without a time
+        return long_date(value)
     return _("%(date)s kl. %(time)s", date=format_date(value.date(), "long"),
              time=value.strftime("%H:%M"))
+
+
+def iso_datetime(value) -> str:
+    """A stored time as tables write it: 2026-12-03 13:52, in Europe/Stockholm (or "–")."""
+    value = _local(value) if value else None
+    if not isinstance(value, datetime):
+        return iso_date(value)
+    return value.strftime("%Y-%m-%d %H:%M")
 
 
 def iso_date(value) -> str:

@@ -18,6 +18,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
     app.jinja_env.filters["time"] = lambda value, fmt="short": format_time(value, fmt)
+    # the glossary's date formats: long in text and histories, ISO in table cells
+    from . import glossary
+
+    for name in ("long_date", "long_datetime", "iso_date", "iso_datetime"):
+        app.jinja_env.filters[name] = getattr(glossary, name)
 
     @app.context_processor
     def _language():

@@ -11,11 +11,10 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("trace_time")
     def _trace_time(value: str) -> str:
-        from datetime import datetime
+        """A step's time as histories write it: "3 december 2026 kl. 13:52" (glossary)."""
+        from ..core.glossary import long_datetime
 
-        from flask_babel import format_datetime
-
-        return format_datetime(datetime.fromisoformat(value), "medium")
+        return long_datetime(value)
 
     @app.context_processor
     def _stance_labels():
