@@ -46,8 +46,10 @@ def gnesta(app, auth, make_user):
     return meeting
 
 
-STEPS = ("Publicerad i förhandsmaterialet", "Samsyn före mötet (6 svar)", QUESTION,
-         DISAGREEMENT, "Omröstningen under mötet öppnades", "Omröstningen under mötet stängdes",
+#: In time order (the helper's question and disagreement are written as the poll is open).
+STEPS = ("Publicerad i förhandsmaterialet", "Samsyn före mötet (6 svar)",
+         "Omröstningen under mötet öppnades", QUESTION, DISAGREEMENT,
+         "Omröstningen under mötet stängdes",
          "Samsyn under mötet (6 svar)", "Uppföljningspunkt: Åtgärda", PROGRESS, EVIDENCE_URL,
          "IVO:s beslut (8.5-4711/2019) kräver åtgärder", MEASURE,
          "skickade in redovisningen, version 1", "IVO bekräftade att version 1 är mottagen")
@@ -60,8 +62,9 @@ def test_one_deficiency_from_publishing_to_an_acknowledged_redovisning(gnesta, c
     for step in STEPS:
         assert step in page, step
         positions.append(page.index(step))
-    # in time order: publishing first, IVO's acknowledgement last
-    assert positions[0] == min(positions) and positions[-1] == max(positions)
+    # in time order: publishing first, IVO's acknowledgement last, each step in its place
+    found = sorted(zip(positions, STEPS, strict=True))
+    assert positions == sorted(positions), "\n".join(step for _at, step in found)
 
     body = json.loads(client.get(f"{base}.json").data)
     assert body["reflection"]["id"] == gnesta.first.id
@@ -102,3 +105,32 @@ def test_the_api_gives_the_trace_and_the_decision(gnesta, app, make_user):
     outsider = bearer(token_for(make_user("olle@ivo.se", "Olle Utanför")))
     assert api.get(f"{base}/decision", headers=outsider).status_code == 403
     assert api.get(f"{base}/decision").status_code == 401
+
+
+def test_the_trace_keeps_the_small_group_rule(gnesta, client):
+    """One politician's stance counts in "Alla" but is never shown as a group of its own, on
+    the page or in the export."""
+    import hashlib
+    import uuid
+
+    from facilitator.contributions.models import Stance
+    from facilitator.participants.models import Participant
+
+    board = next(iter(gnesta.boards.values()))
+    alone = Participant(dialogue_id=gnesta.dialogue_id, organization_id=board.id,
+                        role="politiker",
+                        token_hash=hashlib.sha256(uuid.uuid4().bytes).hexdigest())
+    db.session.add(alone)
+    db.session.flush()
+    db.session.add(Stance(dialogue_id=gnesta.dialogue_id, reflection_id=gnesta.first.id,
+                          participant_id=alone.id, phase="pre", value="disagree"))
+    db.session.commit()
+    base = f"/dialoger/{gnesta.dialogue_id}/reflektioner/{gnesta.first.id}/spar"
+    body = json.loads(client.get(f"{base}.json").data)
+    pre = next(s for s in body["steps"] if s["kind"] == "stances_pre")
+    assert pre["title"] == "Samsyn före mötet (7 svar)"
+    rows = {row["label"]: row["n"] for row in pre["table"]}
+    assert rows["Alla"] == 7 and "Politiker" not in rows
+    assert all(n >= 3 for n in rows.values()), rows
+    page = client.get(base).get_data(as_text=True)
+    assert "Samsyn före mötet (7 svar)" in page and "Politiker" not in page
