@@ -34,6 +34,7 @@ class _Page(HTMLParser):
         self.depth = 0  # inside <article>
         self.stack: list[tuple[str, list]] = []
         self.found: dict[str, list[str]] = {tag: [] for tag in self.WANTED}
+        self.headings: list[str] = []  # h1–h4 in the page's order
 
     def handle_starttag(self, tag, attrs):
         if tag == "article":
@@ -47,6 +48,8 @@ class _Page(HTMLParser):
             text = " ".join("".join(parts).split())
             if text:
                 self.found[tag].append(text)
+                if tag[0] == "h":
+                    self.headings.append(text)
         if tag == "article":
             self.depth -= 1
 
@@ -115,8 +118,37 @@ def _assert_accessible_pdf(data: bytes, tmp_path, title_part: str, lang: str = "
     lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
                            check=True).stdout.splitlines()[2:]
     assert lines and all(line.split()[-5] == "yes" for line in lines), lines  # emb
+    # every data cell names its header cells (Headers and IDs), so a screen reader reads
+    # "Farsta, Håller med: 3"; every page's tab order follows the structure
+    th_ids, td_headers = _cells(pdf)
+    assert td_headers and all(headers for headers in td_headers), "a cell without headers"
+    assert {h for headers in td_headers for h in headers} <= th_ids
+    assert all(str(page.obj.get("/Tabs")) == "/S" for page in pdf.pages)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     return {"text": text, "counts": _counts(pdf), "bookmarks": _bookmarks(pdf)}
+
+
+def _cells(pdf: pikepdf.Pdf) -> tuple[set[str], list[list[str]]]:
+    """The IDs of the TH elements and, per TD, the IDs in its Headers attribute."""
+    th_ids: set[str] = set()
+    td_headers: list[list[str]] = []
+
+    def walk(node):
+        if isinstance(node, pikepdf.Dictionary):
+            kind = str(node.get("/S", ""))
+            if kind == "/TH" and "/ID" in node:
+                th_ids.add(str(node.ID))
+            if kind == "/TD":
+                attributes = node.get("/A")
+                headers = attributes.get("/Headers", []) if isinstance(
+                    attributes, pikepdf.Dictionary) else []
+                td_headers.append([str(h) for h in headers])
+            kids = node.get("/K")
+            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+                walk(kid)
+
+    walk(pdf.Root.StructTreeRoot)
+    return th_ids, td_headers
 
 
 def _counts(pdf: pikepdf.Pdf) -> dict[str, int]:
@@ -156,6 +188,12 @@ def _assert_page_in_pdf(html: str, document: dict) -> _Page:
         assert page.found[tag] or tag == "h4", tag
         for item in page.found[tag]:
             assert _squash(item) in flat, (tag, item)
+    # the document reads in the page's order: each heading after the one before it
+    at = 0
+    for heading in page.headings:
+        found = flat.find(_squash(heading), at)
+        assert found >= 0, ("out of the page's order", heading)
+        at = found
     # every heading of the page is a heading of the document, at its level, and the
     # h1 and h2 are its bookmarks
     for level in ("h1", "h2", "h3", "h4"):
