@@ -3,13 +3,39 @@
 import os
 import sqlite3
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR, pool_engine_options
 
+from . import (
+    accounts,
+    api,
+    contributions,
+    core,
+    decisions,
+    demo,
+    dialogues,
+    followups,
+    history,
+    insights,
+    library,
+    live,
+    minutes,
+    models,  # noqa: F401  (the whole schema is known)
+    oidc,
+    organizations,
+    participants,
+    retention,
+    themes,
+    traces,
+)
+from .core import i18n, redisclient
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate, socketio
+from .live import compression
+from .live.queue import RedisQueue
 
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
@@ -21,8 +47,6 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if overrides:
         app.config.update(overrides)
     if app.config.get("TRUSTED_PROXIES"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         n = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     if name == "production" and not app.config.get("SECRET_KEY"):
@@ -33,7 +57,6 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    from .core import redisclient
 
     # Short timeouts on the rate-limit storage, so Flask-Limiter meets an unreachable Redis
     # quickly and falls back to memory (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED).
@@ -42,34 +65,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     login_manager.init_app(app)
     mail.init_app(app)
 
-    from .core import i18n
-
     babel.init_app(app, locale_selector=i18n.select_locale)
 
-    from . import (
-        accounts,
-        api,
-        contributions,
-        core,
-        decisions,
-        demo,
-        dialogues,
-        followups,
-        history,
-        insights,
-        library,
-        live,
-        minutes,
-        models,
-        oidc,
-        organizations,
-        participants,
-        retention,
-        themes,
-        traces,
-    )
-
-    del models  # imported for its side effect: the whole schema is known
     core.init_app(app)
     accounts.init_app(app)
     oidc.init_app(app)
@@ -95,8 +92,6 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     socketio.server_options.pop("client_manager", None)  # an earlier app's queue must not stick
     queue = app.config["SOCKETIO_MESSAGE_QUEUE"]
     if queue and queue.startswith(("redis://", "rediss://")):
-        from .live.queue import RedisQueue
-
         # Redis joins the processes but never holds up an event (live/queue.py).
         options = {"client_manager": RedisQueue(queue, app.config["SOCKETIO_CHANNEL"],
                                                 app.config)}
@@ -108,7 +103,6 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
         **options,
     )
-    from .live import compression
 
     compression.init_app(app)  # outside Socket.IO's middleware, so it sees the request first
     return app
@@ -119,8 +113,6 @@ def _sqlite_pragmas(dbapi_connection, _record):
     # WAL lets readers go on while one writer commits; the busy timeout turns a
     # briefly locked database into a short wait instead of an error.
     if isinstance(dbapi_connection, sqlite3.Connection):
-        from flask import current_app
-
         try:
             timeout = current_app.config["SQLITE_BUSY_TIMEOUT_MS"]
         except RuntimeError:

@@ -2,9 +2,9 @@
 
 from flask import Flask
 
+from . import cli, routes, services  # noqa: F401  (services registers the user loader)
+
 
 def init_app(app: Flask) -> None:
-    from . import cli, routes, services  # noqa: F401  (services registers the user loader)
-
     app.register_blueprint(routes.bp)
     app.cli.add_command(cli.users)

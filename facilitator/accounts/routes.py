@@ -11,6 +11,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from ..core.logs import signed_in
@@ -41,8 +42,6 @@ def _account_and_address() -> str:
     account from that address; the looser per-address ceiling still stops one address trying
     many accounts. The address is Flask-Limiter's (behind nginx: the forwarded one).
     """
-    from flask_limiter.util import get_remote_address
-
     email = (request.form.get("email") or "").strip().casefold()[:254]
     return f"{get_remote_address()}|{email}"
 

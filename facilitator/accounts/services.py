@@ -14,6 +14,7 @@ from ..core.clock import utcnow
 from ..core.tokens import hash_token, new_token
 from ..errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 from ..extensions import db, login_manager
+from ..organizations.models import Organization
 from .models import LoginSession, User
 
 MIN_PASSWORD_LENGTH = 12
@@ -48,8 +49,6 @@ def create_user(
     if db.session.scalar(select(User).where(User.email == email)):
         raise Conflict(_("Det finns redan ett konto med den e-postadressen."))
     if organization_id:
-        from ..organizations.models import Organization
-
         if db.session.get(Organization, organization_id) is None:
             raise ValidationFailed(_("Välj en nämnd i listan."))
         if is_admin:
@@ -147,8 +146,6 @@ def _load_user(token: str) -> User | None:
 
 def board_choices() -> list[tuple[str, str]]:
     """The account form's board select: none (an IVO facilitator) or one board."""
-    from ..organizations.models import Organization
-
     return [("", _("Ingen – kontot är för en samordnare på IVO"))] + [
         (str(org.id), org.name)
         for org in db.session.scalars(select(Organization).order_by(Organization.name))

@@ -2,9 +2,9 @@
 
 from flask import Flask
 
+from . import models, outcomes, routes  # noqa: F401
+
 
 def init_app(app: Flask) -> None:
-    from . import models, outcomes, routes  # noqa: F401
-
     app.register_blueprint(routes.bp)
     app.register_blueprint(routes.v1)

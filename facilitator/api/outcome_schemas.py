@@ -5,6 +5,7 @@ serialises the answers and is their schema in the OpenAPI document."""
 from marshmallow import Schema, fields
 
 from ..decisions.models import MeasureKind, MeasureStatus, ReportStatus
+from ..followups.commands import event_author, is_overdue, owner_name
 from ..followups.models import Agreement, FollowUpStatus, SourceKind
 from .schemas import Id, Ids, UtcTime, answer, flag, text_or_empty
 
@@ -23,8 +24,6 @@ def _values(enum_class) -> list[str]:
 
 
 def _author(event) -> str:
-    from ..followups.commands import event_author
-
     return str(event_author(event))
 
 
@@ -45,14 +44,10 @@ def _file_url(evidence) -> str | None:
 
 
 def _overdue(item) -> bool:
-    from ..followups.commands import is_overdue
-
     return is_overdue(item)
 
 
 def _owner(item) -> str:
-    from ..followups.commands import owner_name
-
     return owner_name(item)
 
 

@@ -31,6 +31,7 @@ from ..extensions import csrf
 from ..followups.reviewers import Reviewer, board_of
 from ..organizations import services as organizations
 from ..organizations.forms import OrganizationForm
+from ..traces import services as traces
 from . import boards, services
 from .contract import ID, Resource, answer, body, operation, register
 from .forms import ApiTokenForm, BoardTokenForm, RevokeForm
@@ -252,8 +253,6 @@ DECISION = {"type": "object", "description": "IVO's decision and where each boar
 @operation(id="getReflectionTrace", summary="The reflection's whole path, in time order",
            tag="reflections", response=TRACE, errors=(403,))
 def reflection_trace(dialogue_id: int, reflection_id: int):
-    from ..traces import services as traces
-
     return jsonify(traces.reflection_trace(g.api_user, dialogue_id, reflection_id))
 
 

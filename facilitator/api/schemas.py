@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from marshmallow import Schema, fields, validate
 
 from ..core.clock import LOCAL_TZ
+from ..dialogues.markdown import render_markdown
 from ..dialogues.models import DialogueStatus, ParticipationMode, ReflectionKind
 from ..organizations.models import OrganizationKind
 
@@ -83,8 +84,6 @@ def flag(name: str) -> fields.Function:
 
 def render_body(markdown_text: str) -> str:
     """Reflection text as sanitized HTML, by the dialogues feature's renderer."""
-    from ..dialogues.markdown import render_markdown
-
     return str(render_markdown(markdown_text or ""))
 
 

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..accounts.models import User
+from ..core.access import require_facilitator
 from ..core.clock import utcnow
 from ..core.payloads import validated
 from ..core.tokens import hash_token
-from ..dialogues.access import require_facilitator
 from ..errors import NotFound, PermissionDenied
 from ..extensions import db
 from .forms import ApiTokenForm

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from ..core import logs
 from ..extensions import db
+from ..privacy.personnummer import redact
 from .models import AuditEntry
 
 _RECORDED, _FLUSHED = "audit_recorded", "audit_flushed"
@@ -16,8 +17,6 @@ REMOVED_KEY = "personal_numbers_removed"
 
 def _without_personal_numbers(value, where: str, removed: list[dict]):
     """`value` with every personnummer in its texts replaced, noting each one's place."""
-    from ..privacy.personnummer import redact
-
     if isinstance(value, str):
         text, offsets = redact(value)
         removed.extend({"field": where, "at": at} for at in offsets)

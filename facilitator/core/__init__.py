@@ -2,10 +2,10 @@
 
 from flask import Flask
 
+from . import errors, i18n, logs, metrics, routes, security, templating
+
 
 def init_app(app: Flask) -> None:
-    from . import errors, i18n, logs, metrics, routes, security, templating
-
     logs.init_app(app)
     metrics.init_app(app)
     app.register_blueprint(routes.bp)

@@ -9,6 +9,7 @@ loaded while rendering: nothing is fetched from the network.
 """
 
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
 from flask_babel import get_locale
@@ -26,14 +27,12 @@ class _StaticOnly:
     """A URL fetcher that serves files under `static/` and refuses everything else."""
 
     def __init__(self):
-        from weasyprint.urls import URLFetcher
+        from weasyprint.urls import URLFetcher  # see render_pdf
 
         self._fetcher = URLFetcher(allowed_protocols={"file"})
         self._root = _static()
 
     def fetch(self, url, headers=None):
-        from urllib.parse import unquote, urlsplit
-
         path = Path(unquote(urlsplit(url).path)).resolve()
         if urlsplit(url).scheme != "file" or not path.is_relative_to(self._root):
             raise ValueError(f"not a static file: {url}")
@@ -51,6 +50,8 @@ def document_lang() -> str:
 
 def render_pdf(template: str, *, title: str, **context) -> bytes:
     """Render `template` (a page extending `documents/base.html`) to a tagged PDF/UA-1."""
+    # WeasyPrint (with Pango) takes a second to import: only a process that renders a PDF
+    # pays for it, not every worker at its start.
     from weasyprint import CSS, HTML
 
     fetcher = _StaticOnly()

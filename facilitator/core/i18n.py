@@ -3,6 +3,8 @@
 from flask import Flask, current_app, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
 
+from . import glossary
+
 LANG_COOKIE = "lang"
 
 
@@ -19,7 +21,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
     app.jinja_env.filters["time"] = lambda value, fmt="short": format_time(value, fmt)
     # the glossary's date formats: long in text and histories, ISO in table cells
-    from . import glossary
 
     for name in ("long_date", "long_datetime", "iso_date", "iso_datetime"):
         app.jinja_env.filters[name] = getattr(glossary, name)

@@ -15,6 +15,9 @@ import uuid
 
 import structlog
 from flask import Flask, g, request
+from flask_login import current_user
+
+from .metrics import SIGN_INS
 
 _PERSONAL_FIELDS = frozenset({"text", "body", "name", "email", "display_name", "title",
                               "comment", "reason", "message", "details", "password", "token"})
@@ -107,8 +110,6 @@ def end_event(outcome: str, seconds: float) -> None:
 
 def signed_in(method: str, outcome: str, user_id: int | None = None) -> None:
     """A sign-in, let in or refused: one line and one count, never who by name or address."""
-    from .metrics import SIGN_INS
-
     SIGN_INS.labels(method, outcome).inc()
     fields = {"actor_kind": "user", "actor_id": user_id} if user_id is not None else {}
     log.info("account.sign_in", method=method, outcome=outcome, **fields)
@@ -147,7 +148,6 @@ def init_app(app: Flask) -> None:
         if endpoint == "static" or request.path.startswith("/socket.io"):
             return response
         started = g.get("request_started")
-        from flask_login import current_user
 
         fields = {}
         if current_user and getattr(current_user, "is_authenticated", False):

@@ -5,6 +5,7 @@ an event a fraction of a second, not the client's default: ten retries with back
 refused connection, and no timeout at all on a frozen one.
 """
 
+import redis
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError
 from redis.retry import Retry
@@ -24,8 +25,6 @@ def client_options(config) -> dict:
 
 def ping(url: str, config) -> str | None:
     """None when Redis at `url` answers a ping, else the error's class name."""
-    import redis
-
     client = redis.Redis.from_url(url, **client_options(config))
     try:
         client.ping()

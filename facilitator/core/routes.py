@@ -3,8 +3,10 @@
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from . import accessibility as statement
 from . import services
 from .forms import LanguageForm
+from .groups import min_group_size
 from .i18n import LANG_COOKIE
 from .security import is_local_path
 
@@ -18,9 +20,6 @@ def index():
 
 @bp.get("/tillganglighet")
 def accessibility():
-    from . import accessibility as statement
-    from .groups import min_group_size
-
     return render_template(
         "core/accessibility.html", contact=current_app.config["ACCESSIBILITY_CONTACT"],
         issues=statement.KNOWN_ISSUES, reason_labels=statement.REASON_LABELS,

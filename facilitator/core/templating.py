@@ -2,6 +2,9 @@
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .glossary import term
 
 
 def field_attrs(field, hint: str | None = None, **extra) -> dict:
@@ -34,13 +37,10 @@ NAV = [
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["field_attrs"] = field_attrs
-    from .glossary import term
 
     app.jinja_env.globals["term"] = term
 
     def facilitator_nav():
-        from flask_login import current_user
-
         if getattr(current_user, "organization_id", None):  # a board's staff account
             return [("followups.board_home", _l("Vår uppföljning")),
                     ("api.board_tokens", _l("API-nycklar"))]

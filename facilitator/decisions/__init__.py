@@ -4,10 +4,10 @@ the redovisning submitted as fixed versions that IVO acknowledges or asks additi
 
 from flask import Flask
 
+from . import hooks, models, routes, services  # noqa: F401
+
 
 def init_app(app: Flask) -> None:
-    from . import hooks, models, routes, services  # noqa: F401
-
     app.register_blueprint(routes.bp)
     hooks.register()
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ..dialogues.models import Dialogue, DialogueStatus
 from ..extensions import db
-from ..followups import reports
+from ..followups import reminders, reports
 from ..organizations.models import Organization
 from .models import KIND_LABELS, MEASURE_STATUS_LABELS, Decision, ReportStatus
 from .services import (
@@ -73,8 +73,6 @@ def deadlines_due(today: date, horizon: date) -> list[tuple]:
 def register() -> None:
     """Let the redovisning carry the decision (followups/reports.py asks its extensions) and
     the reminders cover its deadline (followups/reminders.py)."""
-    from ..followups import reminders
-
     if _report_part not in reports.EXTENSIONS:
         reports.EXTENSIONS.append(_report_part)
     if deadlines_due not in reminders.DEADLINES:

@@ -2,8 +2,8 @@
 
 from flask import Flask
 
+from . import cli
+
 
 def init_app(app: Flask) -> None:
-    from . import cli
-
     app.cli.add_command(cli.demo)

@@ -2,12 +2,13 @@
 
 from flask import Flask
 
+from ..core import metrics
+from . import routes, services
+from .markdown import render_markdown
+from .models import KIND_LABELS, STATUS_LABELS
+
 
 def init_app(app: Flask) -> None:
-    from . import models, routes  # noqa: F401
-    from .markdown import render_markdown
-    from .models import KIND_LABELS, STATUS_LABELS
-
     app.register_blueprint(routes.bp)
     # Used by the shared partial `dialogues/_reflection.html`, which participant pages include.
     app.jinja_env.filters["markdown"] = render_markdown
@@ -15,3 +16,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["dialogue_status_label"] = lambda status: STATUS_LABELS.get(
         status, status
     )
+    metrics.database_gauge("aterforing_meetings_live", "Dialogues whose meeting is running",
+                           services.meetings_live)

@@ -1,10 +1,14 @@
 """Who may do what with a dialogue. Every service calls these; no route decides access."""
 
 from flask_babel import gettext as _
+from sqlalchemy import select, true
 
-from ..errors import NotAuthenticated, NotFound, PermissionDenied
+from ..core.access import require_facilitator
+from ..errors import NotFound, PermissionDenied
 from ..extensions import db
-from .models import Dialogue
+from .models import Dialogue, dialogue_facilitators
+
+__all__ = ["can_manage", "get_dialogue", "managed_dialogue", "require_facilitator", "visible"]
 
 
 def can_manage(user, dialogue: Dialogue) -> bool:
@@ -27,13 +31,6 @@ def get_dialogue(dialogue_id) -> Dialogue:
     return dialogue
 
 
-def require_facilitator(user) -> None:
-    if user is None or not getattr(user, "is_authenticated", False):
-        raise NotAuthenticated(_("Logga in för att fortsätta."))
-    if getattr(user, "organization_id", None):
-        raise PermissionDenied(_("Kontot hör till en nämnd och kan bara se nämndens uppföljning."))
-
-
 def managed_dialogue(user, dialogue_id) -> Dialogue:
     """The dialogue if `user` may manage it; NotFound or PermissionDenied otherwise."""
     require_facilitator(user)
@@ -46,10 +43,6 @@ def managed_dialogue(user, dialogue_id) -> Dialogue:
 def visible(user, dialogue_id_column):
     """A WHERE clause for `dialogue_id_column`: the dialogues `user` may read outcomes of —
     what `can_manage` allows (admins: every dialogue; others: those they are on)."""
-    from sqlalchemy import select, true
-
-    from .models import dialogue_facilitators
-
     require_facilitator(user)
     if user.is_admin:
         return true()

@@ -4,6 +4,9 @@ Every function takes the acting user first and checks access through `access`.
 """
 
 
+import io
+
+import segno
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -16,7 +19,6 @@ from ..core.payloads import validated
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..organizations.models import Organization
-from ..participants.models import Participant
 from ..themes import services as theme_services
 from . import codes
 from .access import can_manage, managed_dialogue, require_facilitator
@@ -151,11 +153,23 @@ def update_dialogue(actor, dialogue_id, payload) -> Dialogue:
     return dialogue
 
 
-def participant_count(dialogue: Dialogue) -> int:
+def meetings_live() -> int:
+    """How many dialogues' meetings are running (a figure for the metrics)."""
     return db.session.scalar(
-        select(func.count()).select_from(Participant)
-        .where(Participant.dialogue_id == dialogue.id)
-    ) or 0
+        select(func.count()).select_from(Dialogue).where(Dialogue.status == DialogueStatus.LIVE))
+
+
+#: Checks another feature adds to a step (it registers here in its `init_app`):
+#: `(from, to) -> [callable(dialogue) -> refusal or None]`, e.g. participants refuse to make a
+#: dialogue a draft again once someone has joined it.
+STEP_GUARDS: dict = {}
+
+
+def guard_step(before: DialogueStatus, to: DialogueStatus, check) -> None:
+    """Add `check(dialogue)` to the step `before -> to` (once, however many apps register)."""
+    checks = STEP_GUARDS.setdefault((before, to), [])
+    if check not in checks:
+        checks.append(check)
 
 
 def _refusal(dialogue: Dialogue, to: DialogueStatus) -> str | None:
@@ -163,9 +177,11 @@ def _refusal(dialogue: Dialogue, to: DialogueStatus) -> str | None:
     current = dialogue.status
     if to == current:
         return _("Dialogen har redan den statusen.")
+    for check in STEP_GUARDS.get((current, to), ()):
+        refusal = check(dialogue)
+        if refusal:
+            return refusal
     if current == DialogueStatus.PUBLISHED and to == DialogueStatus.DRAFT:
-        if participant_count(dialogue):
-            return _("Dialogen kan inte bli ett utkast igen: deltagare har redan gått med.")
         return None
     if LIFECYCLE.index(to) != LIFECYCLE.index(current) + 1:
         return _("Det steget går inte att ta härifrån. Dialogen går i ordningen "
@@ -264,10 +280,6 @@ def join_url(dialogue: Dialogue) -> str | None:
 
 def qr_code(actor, dialogue_id, fmt: str) -> tuple[bytes, str]:
     """The join URL as a QR code: ("svg" or "png") bytes and their media type."""
-    import io
-
-    import segno
-
     dialogue = managed_dialogue(actor, dialogue_id)
     url = join_url(dialogue)
     if url is None:

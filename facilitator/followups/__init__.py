@@ -2,9 +2,9 @@
 
 from flask import Flask
 
+from . import cli, models, routes  # noqa: F401
+
 
 def init_app(app: Flask) -> None:
-    from . import cli, models, routes  # noqa: F401
-
     app.register_blueprint(routes.bp)
     app.cli.add_command(cli.followups)

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from flask_babel import gettext as _
+from icalendar import Calendar, Event
 
 from ..core.clock import as_aware_utc, utcnow
 from ..errors import PermissionDenied
@@ -17,8 +18,6 @@ from .reviewers import as_reviewer
 
 def ics_feed(reviewer) -> bytes:
     """The board's open items' due dates as an iCalendar feed: one all-day VEVENT per item."""
-    from icalendar import Calendar, Event
-
     reviewer = as_reviewer(reviewer)
     if reviewer is None:
         raise PermissionDenied(_("Kalendern är nämndens."))

@@ -5,10 +5,14 @@ styles) all present, so the three never drift apart."""
 import io
 from datetime import date, datetime
 
+from docx import Document as WordDocument
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..core.clock import LOCAL_TZ, as_aware_utc, today_local
+from ..core.documents import render_pdf
 from ..core.glossary import TERMS, iso_date, long_date
 from ..dialogues.access import get_dialogue, managed_dialogue
 from ..dialogues.models import Dialogue
@@ -107,8 +111,6 @@ def _report_name(report: dict, ext: str) -> str:
 
 def redovisning_pdf(actor, dialogue_id, organization_id=None) -> tuple[bytes, str]:
     """The redovisning as a tagged PDF, rendered from the page's template."""
-    from ..core.documents import render_pdf
-
     report = build_report(actor, dialogue_id, organization_id)
     data = render_pdf("followups/report_document.html",
                       title=f"{report['title']} – {report['board']}", r=report)
@@ -117,9 +119,6 @@ def redovisning_pdf(actor, dialogue_id, organization_id=None) -> tuple[bytes, st
 
 def _docx_table(doc, header: list[str], rows: list[list[str]]):
     """A table with Word's "Table Grid" style and a header row repeated on every page."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     head = table.rows[0]
@@ -141,8 +140,6 @@ def redovisning_docx(actor, dialogue_id, organization_id=None) -> tuple[bytes, s
     """The same redovisning as a Word document that boards edit: Word's Title and Heading
     styles (so the navigation pane and screen readers see the structure), List Bullet for
     lists and tables with a marked header row."""
-    from docx import Document as WordDocument
-
     r = build_report(actor, dialogue_id, organization_id)
     doc = WordDocument()
     doc.core_properties.title = f"{r['title']} – {r['board']}"

@@ -4,10 +4,10 @@ the next dialogue is prepared."""
 
 from flask import Flask
 
+from . import routes, services
+
 
 def init_app(app: Flask) -> None:
-    from . import routes, services
-
     app.register_blueprint(routes.bp)
     # The reflections page shows the offer without the dialogues feature importing this one.
     app.jinja_env.globals["recurring_deficiencies"] = services.recurring_for_page

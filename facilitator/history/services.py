@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..contributions.models import STANCE_LABELS, Phase, Stance, StanceValue
@@ -288,8 +289,6 @@ def recurring_deficiencies(actor, dialogue_id) -> list[Offer]:
 
 def recurring_for_page(dialogue: Dialogue) -> list[Offer]:
     """The offer for the reflections page (a template global): only while preparing."""
-    from flask_login import current_user
-
     if dialogue.status in (DialogueStatus.CLOSED, DialogueStatus.ARCHIVED):
         return []
     return recurring_deficiencies(current_user, dialogue.id)

@@ -2,10 +2,10 @@
 
 from flask import Flask
 
+from ..core.groups import min_group_size
+from . import routes
+
 
 def init_app(app: Flask) -> None:
-    from ..core.groups import min_group_size
-    from . import routes
-
     app.register_blueprint(routes.bp)
     app.add_template_global(min_group_size)

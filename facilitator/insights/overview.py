@@ -12,6 +12,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from markupsafe import escape
 from sqlalchemy import select
 
 from ..core.clock import today_local, utc_to_local
@@ -158,8 +159,6 @@ def bar_chart(title: str, rows: list[tuple[str, list[tuple[str, int]]]], series:
     """A horizontal grouped bar chart as SVG: one row per label, one bar per series.
 
     The table beside it holds the same figures; the SVG has a title and a description."""
-    from markupsafe import escape
-
     palette = ["#1d6b3a", "#14477a", "#8a6d00", "#a32b2b", "#5b4b8a", "#3d6f73"]
     peak = max([n for _l, values in rows for _s, n in values] or [1]) or 1
     bar_h, gap, label_w, width = 16, 10, 260, 720

@@ -4,8 +4,8 @@ theme, by board, and searched in Swedish with the database's own full-text engin
 
 from flask import Flask
 
+from . import models, routes  # noqa: F401
+
 
 def init_app(app: Flask) -> None:
-    from . import models, routes  # noqa: F401
-
     app.register_blueprint(routes.bp)

@@ -15,6 +15,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+import snowballstemmer
 from sqlalchemy import text
 
 from ..extensions import db
@@ -31,8 +32,6 @@ def _stopwords() -> frozenset[str]:
 
 @cache
 def _stemmer():
-    import snowballstemmer
-
     return snowballstemmer.stemmer("swedish")
 
 

@@ -18,6 +18,7 @@ from ..dialogues.access import managed_dialogue
 from ..dialogues.models import AgendaItem, Dialogue, DialogueStatus
 from ..errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
 from ..extensions import db
+from ..followups.reviewers import as_reviewer
 from ..organizations.models import Organization
 from ..participants.models import Participant
 from ..themes import services as theme_services
@@ -121,7 +122,6 @@ def require_reader(actor) -> None:
     """A facilitator, a board (account or review link) or a participant; nobody else."""
     if isinstance(actor, Participant):
         return
-    from ..followups.reviewers import as_reviewer
 
     as_reviewer(actor)  # raises NotAuthenticated for an anonymous or deactivated actor
 

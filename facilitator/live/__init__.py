@@ -2,9 +2,9 @@
 
 from flask import Flask
 
+from . import events, routes, subscribers  # noqa: F401  (events registers the handlers)
+
 
 def init_app(app: Flask) -> None:
-    from . import events, routes, subscribers  # noqa: F401  (events registers the handlers)
-
     subscribers.connect()
     app.register_blueprint(routes.bp)

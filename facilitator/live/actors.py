@@ -4,8 +4,12 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from ..accounts.services import active_login_by_hash
+from ..dialogues.access import managed_dialogue
 from ..errors import NotAuthenticated, PermissionDenied
 from ..extensions import db
+from ..meetings.models import Meeting
+from ..participants.models import Participant
 
 FACILITATOR = "facilitator"
 PARTICIPANT = "participant"
@@ -41,10 +45,6 @@ def describe(actor: Actor) -> dict:
 
 def restore(data: dict | None, projector_hash: str | None = None) -> Actor:
     """Rebuild the actor from the socket session, refusing what is no longer valid."""
-    from ..accounts.services import active_login_by_hash
-    from ..meetings.models import Meeting
-    from ..participants.models import Participant
-
     if not data:
         raise NotAuthenticated(_("Anslutningen är inte inloggad. Ladda om sidan."))
     kind, dialogue_id = data.get("kind"), data.get("dialogue_id")
@@ -69,8 +69,6 @@ def restore(data: dict | None, projector_hash: str | None = None) -> Actor:
 
 def require_facilitator(actor: Actor):
     """The dialogue, if the actor is a facilitator who may manage it."""
-    from ..dialogues.access import managed_dialogue
-
     if actor.kind != FACILITATOR:
         raise PermissionDenied(_("Det här får bara dialogens samordnare göra."))
     return managed_dialogue(actor.user, actor.dialogue_id)

@@ -9,6 +9,7 @@ from sqlalchemy import update
 
 from ..core import uow
 from ..core.metrics import timed_broadcast
+from ..dialogues.models import Dialogue
 from ..extensions import db, socketio
 from . import ordering
 
@@ -43,8 +44,6 @@ def room_participant(participant_id: int) -> str:
 
 def next_seq(dialogue_id: int) -> int:
     """Take the dialogue's next sequence number inside the caller's transaction."""
-    from ..dialogues.models import Dialogue
-
     return db.session.execute(
         update(Dialogue).where(Dialogue.id == dialogue_id).values(seq=Dialogue.seq + 1)
         .returning(Dialogue.seq)

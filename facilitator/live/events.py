@@ -16,9 +16,10 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..core import logs, metrics, uow
 from ..core.tokens import hash_token
-from ..errors import DomainError
+from ..errors import DomainError, ValidationFailed
 from ..extensions import db, socketio
-from . import actors, presence, services, split, tallies
+from ..participants.services import cookie_name_for, display_name, participant_by_token
+from . import actors, presence, services, split, tallies, views
 from .broadcast import (
     login_room,
     room_all,
@@ -112,8 +113,6 @@ def on_disconnect(*_reason):
 
 def _participant(dialogue_id: int):
     """The participant the request's cookie for this dialogue belongs to, or None."""
-    from ..participants.services import cookie_name_for, participant_by_token
-
     # One statement: the participant is looked up within the dialogue, so a dialogue that
     # does not exist has none, and need not be read first.
     return participant_by_token(dialogue_id, request.cookies.get(cookie_name_for(dialogue_id)))
@@ -191,8 +190,6 @@ def _plain(value):
 
 def _mapping(payload) -> dict:
     if not isinstance(payload, dict):
-        from ..errors import ValidationFailed
-
         raise ValidationFailed(_("Uppgifterna hade fel format."))
     return payload
 
@@ -204,9 +201,6 @@ def on_snapshot(actor, payload):
 
 @event("submit")
 def on_submit(actor, payload):
-    from ..participants.services import display_name
-    from . import views
-
     contribution, created = services.submit(actor, _mapping(payload))
     return {"item": views.contribution(contribution, display_name(contribution.participant),
                                        private=True), "created": created}

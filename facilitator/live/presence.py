@@ -14,13 +14,18 @@ worked out from the groups shown (`core/groups.protect_cells`, the rule every re
 
 import json
 import threading
+import time
 import uuid
 import weakref
 
+import redis
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from ..core import groups, redisclient
 from ..extensions import db, socketio
+from ..organizations.models import Organization
+from ..participants.models import Participant
 from . import background
 from .broadcast import NAMESPACE, room_facilitators
 
@@ -70,10 +75,6 @@ def _redis(state: _State):
         state.redis_checked = True
         url = current_app.config.get("SOCKETIO_MESSAGE_QUEUE") or ""
         if url.startswith(("redis://", "rediss://", "unix://")):
-            import redis
-
-            from ..core import redisclient
-
             state.redis = redis.Redis.from_url(
                 url, decode_responses=True, **redisclient.client_options(current_app.config))
     return state.redis
@@ -142,12 +143,6 @@ def summary(dialogue_id: int, people: dict, version: int) -> dict:
     """The count the console shows: the total, and by board and by role what the small-group
     rule lets through, and how many have joined the dialogue at all.
     `people`: participant id -> (organization id, role)."""
-    from sqlalchemy import func
-
-    from ..core import groups
-    from ..organizations.models import Organization
-    from ..participants.models import Participant
-
     limit = groups.min_group_size()
     # Counts per (board, role) cell, the board as a string key ("-": no board).
     cells: dict[tuple[str, str], dict[str, int]] = {}
@@ -242,8 +237,6 @@ def flush() -> None:
     """Send the new counts of the meetings whose phones changed since the last flush; and,
     every heartbeat, recount the meetings this process has consoles for (a process that
     died takes its phones with it)."""
-    import time
-
     state = _state()
     now = time.monotonic()
     with _lock:

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from ..dialogues.access import managed_dialogue
 from ..errors import DomainError
+from ..participants import services as participants
 from . import services
 from .actors import FACILITATOR, Actor
 
@@ -62,8 +63,6 @@ def projector(token: str):
 
 @bp.get("/m/<code>/mote")
 def phone(code: str):
-    from ..participants import services as participants
-
     try:
         dialogue, participant = participants.visit(code, request.cookies)
     except DomainError as error:

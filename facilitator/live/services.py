@@ -9,10 +9,11 @@ are the messages sent.
 import secrets
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..accounts.models import User
 from ..audit import services as audit
 from ..contributions.models import (
     Contribution,
@@ -22,12 +23,16 @@ from ..contributions.models import (
     Stance,
     Vote,
 )
+from ..contributions.services import submit_contribution
 from ..core import uow
+from ..core.clock import utcnow
 from ..core.payloads import validated
 from ..core.tokens import hash_token
+from ..dialogues import services as dialogues
 from ..dialogues.models import AgendaItem, Dialogue, DialogueStatus
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
+from ..followups.queries import public_items
 from ..meetings.models import RESULTS_VIEWS, ItemTiming, Meeting, Poll, used_seconds
 from ..meetings.services import (
     current_timing,
@@ -36,7 +41,10 @@ from ..meetings.services import (
     open_poll,
     stances_visible_to_room,
 )
-from . import broadcast, split, tallies, views
+from ..participants.models import Participant
+from ..participants.services import display_name, display_names
+from ..privacy.personnummer import find_personal_numbers
+from . import broadcast, presence, ratelimits, roomcache, split, tallies, views
 from .actors import (
     FACILITATOR,
     PARTICIPANT,
@@ -61,8 +69,6 @@ MEETING_OPEN = (DialogueStatus.PUBLISHED, DialogueStatus.LIVE)
 
 
 def _names(dialogue_id: int, participant_ids=None) -> dict[int, str]:
-    from ..participants.services import display_names
-
     return display_names(dialogue_id, participant_ids)
 
 
@@ -141,8 +147,6 @@ def _room(dialogue: Dialogue, audience: str) -> dict:
 
 def snapshot(actor: Actor) -> dict:
     """Everything a client needs to draw its view, with the sequence number it reflects."""
-    from . import ratelimits, roomcache
-
     if actor.kind == PARTICIPANT:  # consoles and projectors resync as often as they need
         ratelimits.check("snapshot", actor.key)
     if actor.kind == FACILITATOR:
@@ -197,15 +201,11 @@ def snapshot(actor: Actor) -> dict:
                                private=True)
             for c in everything
         ]
-        from sqlalchemy import func
-
-        from ..participants.models import Participant
 
         data["participants"] = db.session.scalar(
             select(func.count()).select_from(Participant)
             .where(Participant.dialogue_id == dialogue.id)
         )
-        from . import presence
 
         data["presence"] = presence.current(dialogue.id)
     return data
@@ -213,8 +213,6 @@ def snapshot(actor: Actor) -> dict:
 
 def _followups(dialogue_id: int) -> list[dict]:
     """The agreed follow-up items (agreed or later), compact; `change` type "followup" updates."""
-    from ..followups.queries import public_items
-
     return public_items(dialogue_id)
 
 
@@ -244,9 +242,6 @@ def _live_dialogue(dialogue_id: int) -> Dialogue:
 
 def submit(actor: Actor, payload) -> tuple[Contribution, bool]:
     """A question, disagreement or good example from a phone; a resend returns the stored one."""
-    from ..contributions.services import submit_contribution
-    from . import ratelimits
-
     participant = require_participant(actor)
     _live_dialogue(actor.dialogue_id)
     client_id = payload.get("client_id") if isinstance(payload, dict) else None
@@ -269,8 +264,6 @@ def submit(actor: Actor, payload) -> tuple[Contribution, bool]:
 def announce_contribution(contribution: Contribution, created: bool = True) -> None:
     """Record who hears of the item once it is stored: facilitators always; the room only of
     what it may see (with the dialogue's next seq, in this transaction)."""
-    from ..participants.services import display_name
-
     by = display_name(contribution.participant) if contribution.participant else ""
     private = views.contribution(contribution, by, private=True)
     broadcast.to_facilitators(contribution.dialogue_id, "contribution", private)
@@ -286,8 +279,6 @@ def _is_public(c: Contribution) -> bool:
 
 
 def _publish_contribution(c: Contribution, by: str | None = None) -> None:
-    from ..participants.services import display_name
-
     if by is None:
         by = display_name(c.participant) if c.participant else ""
     votes = tallies.vote_counts([c.id]).get(c.id, 0)
@@ -307,8 +298,6 @@ def _question(dialogue_id: int, question_id) -> Contribution:
 
 def vote(actor: Actor, payload) -> dict:
     """Upvote a question, or take the vote back. One per participant and question."""
-    from . import ratelimits
-
     participant = require_participant(actor)
     form = validated(VoteForm, payload)
     question_id = form.question_id.data
@@ -353,8 +342,6 @@ def vote(actor: Actor, payload) -> dict:
 
 def set_live_stance(actor: Actor, payload) -> dict:
     """Answer the open stance poll (or change the answer)."""
-    from . import ratelimits
-
     participant = require_participant(actor)
     form = validated(StanceForm, payload)
     _live_dialogue(actor.dialogue_id)
@@ -381,8 +368,6 @@ def set_live_stance(actor: Actor, payload) -> dict:
 
 def moderate(actor: Actor, payload) -> dict:
     """Approve, hide, mark answered, pin, merge or fix a typo; every action is audited."""
-    from ..privacy.personnummer import find_personal_numbers
-
     dialogue = require_facilitator(actor)
     form = validated(ModerateForm, payload)
     c = _question(dialogue.id, form.id.data)
@@ -460,8 +445,6 @@ def _merge_votes(source: Contribution, target: Contribution) -> None:
 
 
 def _set_current(dialogue: Dialogue, meeting: Meeting, item: AgendaItem | None) -> None:
-    from ..core.clock import utcnow
-
     now = utcnow()
     end_running_item(dialogue.id, now)
     meeting.current_agenda_item_id = item.id if item else None
@@ -471,8 +454,6 @@ def _set_current(dialogue: Dialogue, meeting: Meeting, item: AgendaItem | None) 
 
 def agenda(actor: Actor, payload) -> dict:
     """Start the meeting, or move the agenda: next, previous, or any item."""
-    from ..dialogues import services as dialogues
-
     dialogue = require_facilitator(actor)
     form = validated(AgendaForm, payload)
     action = form.action.data
@@ -554,8 +535,6 @@ def set_results_view(actor: Actor, payload) -> dict:
 
 def poll(actor: Actor, payload) -> dict:
     """Open a stance poll on a reflection (closing any other), or close the open one."""
-    from ..core.clock import utcnow
-
     dialogue = require_facilitator(actor)
     form = validated(PollForm, payload)
     if dialogue.status != DialogueStatus.LIVE:
@@ -586,8 +565,6 @@ def poll(actor: Actor, payload) -> dict:
 def audit_log(actor: Actor) -> dict:
     """The dialogue's audit log for its facilitators: entries, newest first, with who acted
     and the titles of the agenda items and reflections the entries name."""
-    from ..accounts.models import User
-
     dialogue = require_facilitator(actor)
     entries = audit.entries_for(dialogue.id)
     user_ids = {e.actor_user_id for e in entries if e.actor_user_id}

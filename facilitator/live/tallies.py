@@ -7,9 +7,14 @@ import weakref
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
+from ..contributions.models import Stance, Vote
 from ..core import groups
 from ..core.metrics import timed_broadcast
+from ..dialogues.models import Dialogue
 from ..extensions import db, socketio
+from ..meetings.services import stances_visible_to_room
+from ..organizations.models import Organization
+from ..participants.models import Participant
 from . import background
 from .broadcast import NAMESPACE, room_all, room_audience, room_facilitators
 
@@ -42,8 +47,6 @@ def _dirty(app: Flask | None = None) -> _Dirty:
 
 def vote_counts(question_ids) -> dict[int, int]:
     """Votes per question, in one query."""
-    from ..contributions.models import Vote
-
     ids = list(question_ids)
     if not ids:
         return {}
@@ -59,10 +62,6 @@ def vote_counts(question_ids) -> dict[int, int]:
 def stance_tally(dialogue_id: int, reflection_id: int, phase: str) -> dict:
     """Stances on one reflection: in total ("Alla"), and by role group and by board with the
     small-group rule applied (`core/groups.py`): no group below the limit is in it."""
-    from ..contributions.models import Stance
-    from ..organizations.models import Organization
-    from ..participants.models import Participant
-
     rows = db.session.execute(
         select(Stance.value, Participant.role, Organization.short_name)
         .join(Participant, Participant.id == Stance.participant_id)
@@ -86,8 +85,6 @@ def stance_tally(dialogue_id: int, reflection_id: int, phase: str) -> dict:
 
 
 def _board_results_shown(dialogue_id: int) -> bool:
-    from ..dialogues.models import Dialogue
-
     return bool(db.session.scalar(select(Dialogue.show_board_results)
                                   .where(Dialogue.id == dialogue_id)))
 
@@ -104,8 +101,6 @@ def mark_stances(dialogue_id: int, reflection_id: int) -> None:
 
 def flush() -> None:
     """Send what changed since the last flush: one emit per meeting and kind."""
-    from ..meetings.services import stances_visible_to_room
-
     with _lock:
         dirty = _dirty()
         votes = {d: ids for d, ids in dirty.votes.items() if ids}

@@ -2,9 +2,9 @@
 
 from flask import Flask
 
+from . import closing, models, routes  # noqa: F401
+
 
 def init_app(app: Flask) -> None:
-    from . import closing, models, routes  # noqa: F401
-
     app.register_blueprint(routes.bp)
     closing.register()

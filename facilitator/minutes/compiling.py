@@ -13,6 +13,7 @@ from ..contributions.models import (
     Phase,
     Stance,
     StanceValue,
+    Vote,
 )
 from ..core import groups
 from ..core.clock import utcnow
@@ -188,8 +189,6 @@ def _public(c: Contribution) -> bool:
 
 
 def _votes(ids: list[int]) -> dict[int, int]:
-    from ..contributions.models import Vote
-
     if not ids:
         return {}
     return dict(db.session.execute(

@@ -5,9 +5,10 @@ import csv
 import io
 import json
 
+from flask import url_for
 from flask_babel import gettext as _
 
-from ..core.documents import csv_safe
+from ..core.documents import csv_safe, render_pdf
 from ..core.glossary import TERMS
 from ..dialogues.models import Dialogue
 from .compiling import iso, protected
@@ -61,10 +62,6 @@ def export_csv(actor, dialogue_id, version) -> tuple[bytes, str]:
 
 def export_pdf(actor, dialogue_id, version) -> tuple[bytes, str]:
     """The version as a tagged PDF (PDF/UA-1), rendered from the page's own template."""
-    from flask import url_for
-
-    from ..core.documents import render_pdf
-
     dialogue, minutes = get_version(actor, dialogue_id, version)
     view = present(minutes)
     title = _("Protokoll: %(title)s", title=view["title"]) + " – " + _(

@@ -13,7 +13,8 @@ from ..core.logs import signed_in
 from ..core.security import is_local_path
 from ..errors import NotFound
 from ..extensions import db
-from . import client, services
+from . import services
+from .provider import client
 
 bp = Blueprint("oidc", __name__)
 

@@ -8,6 +8,7 @@ from ..accounts import services as accounts
 from ..accounts.models import User
 from ..errors import PermissionDenied
 from ..extensions import db
+from ..organizations.models import Organization
 
 
 class SignInRefused(PermissionDenied):
@@ -38,8 +39,6 @@ def _email_verified(claims: dict) -> bool:
 
 
 def _board_from_claim(claims: dict):
-    from ..organizations.models import Organization
-
     claim = current_app.config.get("OIDC_BOARD_CLAIM")
     value = str(claims.get(claim) or "").strip().lower() if claim else ""
     if not value:

@@ -2,8 +2,8 @@
 
 from flask import Flask
 
+from . import models, routes  # noqa: F401
+
 
 def init_app(app: Flask) -> None:
-    from . import models, routes  # noqa: F401
-
     app.register_blueprint(routes.bp)

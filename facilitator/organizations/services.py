@@ -4,8 +4,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..core.access import require_facilitator
 from ..core.payloads import validated
-from ..dialogues.access import require_facilitator
 from ..errors import Conflict, NotFound
 from ..extensions import db
 from .forms import OrganizationForm

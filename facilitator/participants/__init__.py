@@ -2,8 +2,12 @@
 
 from flask import Flask
 
+from ..dialogues import services as dialogues
+from ..dialogues.models import DialogueStatus
+from . import routes, services
+
 
 def init_app(app: Flask) -> None:
-    from . import models, routes  # noqa: F401
-
     app.register_blueprint(routes.bp)
+    dialogues.guard_step(DialogueStatus.PUBLISHED, DialogueStatus.DRAFT,
+                         services.refuse_draft_after_join)

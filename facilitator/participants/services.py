@@ -287,3 +287,19 @@ def display_name(participant: Participant) -> str:
     pid = identity[0] if identity else participant.id
     named, rows, counts = _some_rows(pid=pid)
     return _names(named, rows, counts).get(pid, _("Deltagare"))
+
+
+def participant_count(dialogue_id: int) -> int:
+    """How many have joined the dialogue."""
+    return db.session.scalar(
+        select(func.count()).select_from(Participant)
+        .where(Participant.dialogue_id == dialogue_id)
+    ) or 0
+
+
+def refuse_draft_after_join(dialogue: Dialogue) -> str | None:
+    """A published dialogue someone has joined cannot become a draft again (a guard on that
+    step, registered with the dialogue's lifecycle)."""
+    if participant_count(dialogue.id):
+        return _("Dialogen kan inte bli ett utkast igen: deltagare har redan gått med.")
+    return None

@@ -2,8 +2,8 @@
 
 from flask import Flask
 
+from . import cli, models  # noqa: F401
+
 
 def init_app(app: Flask) -> None:
-    from . import cli, models  # noqa: F401
-
     app.cli.add_command(cli.retention)

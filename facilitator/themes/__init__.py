@@ -3,8 +3,8 @@ followed from one supervision to the next."""
 
 from flask import Flask
 
+from . import models, routes  # noqa: F401
+
 
 def init_app(app: Flask) -> None:
-    from . import models, routes  # noqa: F401
-
     app.register_blueprint(routes.bp)

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..audit import services as audit
+from ..core.access import require_facilitator
 from ..core.payloads import validated
 from ..errors import NotFound, PermissionDenied, ValidationFailed
 from ..extensions import db
@@ -27,8 +28,6 @@ SEED_THEMES = (
 
 
 def _require_facilitator(actor) -> None:
-    from ..dialogues.access import require_facilitator
-
     require_facilitator(actor)
 
 
