@@ -40,7 +40,8 @@ bench: $(VENV)/.installed-dev translations
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # The demo meeting photographed into docs/screens/: every projector state at four sizes, the
-# phone and the console at 390x844 and 1366x768 (screens/__main__.py).
+# phone and the console at 390x844 and 1366x768, every page of its minutes and a board's
+# redovisning as PDF (screens/__main__.py, screens/documents.py).
 screenshots: $(VENV)/.installed-dev translations
 	$(BIN)/python -m screens
 
