@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 import schemathesis
 from helpers_api import bearer, token_for
-from helpers_followups import PDF, make_item, make_world, user
+from helpers_followups import EXE, PDF, make_item, make_world, user
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -167,7 +167,17 @@ def test_a_boards_token_reads_and_adds_evidence_of_its_own_items_only(client, wo
     linked = client.post(f"{mine}/evidence", headers=world.gnesta,
                          json={"url": "https://gnesta.example.se/protokoll"})
     assert linked.status_code == 201 and linked.json["file"] is None
-    stored = _stored_file(world, world.gnesta_item)
+    # a file, sent as the item's page sends it; its type is read from its content
+    uploaded = client.post(f"{mine}/evidence", headers=world.gnesta,
+                           content_type="multipart/form-data",
+                           data={"text": "Beslutad rutin",
+                                 "file": (io.BytesIO(PDF), "Rutin.pdf")})
+    assert uploaded.status_code == 201, uploaded.json
+    stored = uploaded.json["id"]
+    program = client.post(f"{mine}/evidence", headers=world.gnesta,
+                          content_type="multipart/form-data",
+                          data={"file": (io.BytesIO(EXE), "Rutin.pdf")})
+    assert program.status_code == 400 and "file" in program.json["errors"]
 
     listed = client.get(f"{mine}/evidence", headers=world.gnesta)
     assert listed.status_code == 200
@@ -179,6 +189,7 @@ def test_a_boards_token_reads_and_adds_evidence_of_its_own_items_only(client, wo
     history = client.get(mine, headers=world.gnesta).json["history"]
     assert [e["evidence_id"] for e in history if e["kind"] == "evidence"] == [
         linked.json["id"], stored]
+    assert history[-1]["author"] == "Gnesta (via nämndens API-nyckel)"
 
     for token in (world.gnesta, world.ivo):  # the board and IVO fetch the same bytes
         got = client.get(upload["file"], headers=token)
@@ -438,6 +449,10 @@ def test_the_document_lists_each_outcome_operation_with_every_status_it_answers(
         "application/pdf", "image/png", "image/jpeg",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
     assert set(file["get"]["responses"]["404"]["content"]) == {"application/json"}
+    upload = document["paths"]["/api/v1/followups/{followup_id}/evidence"]["post"]
+    assert set(upload["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
+    assert upload["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"][
+        "file"] == {"type": "string", "format": "binary"}
     # Dates are dates in the bodies the forms read, as the forms parse them.
     decision = document["components"]["schemas"]["DecisionInput"]["properties"]
     assert decision["report_due"]["format"] == "date"

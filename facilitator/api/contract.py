@@ -46,6 +46,9 @@ class Operation:
     #: The media types of the answer: JSON by default; a file's types answer its bytes
     #: (`response` is then ignored).
     media: tuple[str, ...] = ("application/json",)
+    #: The body may also be multipart/form-data, as this JSON Schema says (a file's field has
+    #: `format: binary`); `body` stays the JSON body's schema.
+    upload: dict | None = None
 
 
 def operation(**kwargs) -> Callable:

@@ -137,6 +137,8 @@ class _Builder:
             errors |= {400, 413}
             spec["requestBody"] = {"required": True, "content": {
                 "application/json": {"schema": self.schema(op.body)}}}
+            if op.upload is not None:
+                spec["requestBody"]["content"]["multipart/form-data"] = {"schema": op.upload}
         if op.public:
             spec["security"] = []
         spec["responses"] = {str(op.status): answer,

@@ -104,8 +104,8 @@ class FollowUpEventSchema(Schema):
 
 @answer
 class EvidenceSchema(Schema):
-    """Evidence for an item: a text, a link and/or a file's metadata (the file is on the
-    item's page)."""
+    """Evidence for an item: a text, a link and/or a file's metadata (the file's bytes are at
+    `file`)."""
 
     id = Id()
     text = text_or_empty(attribute="text")

@@ -58,8 +58,18 @@ StatusInput = input_schema(StatusForm, "StatusInput", descriptions={
     "reason": "Required for not_done."})
 CommentInput = input_schema(CommentForm, "CommentInput")
 EvidenceInput = input_schema(EvidenceForm, "EvidenceInput", skip=("file",), descriptions={
-    "text": "A description, a link or both (files are added on the item's page).",
+    "text": "A description, a link or both (send multipart/form-data to add a file too).",
     "url": "https://… or http://…"})
+#: Evidence with a file: the page's form as multipart/form-data.
+EVIDENCE_UPLOAD = {
+    "type": "object",
+    "description": "Evidence with a file, as the item's page sends it: a PDF, DOCX, PNG or "
+                   "JPEG of at most 10 MB, its type detected from its content.",
+    "properties": {
+        "text": {"type": "string", "maxLength": 5000, "description": "A description."},
+        "url": {"type": "string", "maxLength": 1000, "description": "https://… or http://…"},
+        "file": {"type": "string", "format": "binary"}},
+}
 DecisionInput = input_schema(DecisionForm, "DecisionInput", descriptions={
     "requirement_ids": "The dialogue's deficiencies (or concerns) that need measures; at "
                        "least one.",
@@ -129,20 +139,24 @@ def followup_comment(followup_id: int):
     GET=Operation("listFollowUpEvidence", "A follow-up item's evidence, oldest first (a "
                   "board: its own items')", ITEMS, EvidenceSchema, many=True, errors=(403,),
                   boards=True),
-    POST=Operation("addFollowUpEvidence", "Add evidence (a text and/or a link) to a "
-                   "follow-up item", ITEMS, EvidenceSchema, status=201, body=EvidenceInput,
-                   errors=(403,), boards=True))
+    POST=Operation("addFollowUpEvidence", "Add evidence (a text, a link and/or a file) to "
+                   "a follow-up item", ITEMS, EvidenceSchema, status=201, body=EvidenceInput,
+                   upload=EVIDENCE_UPLOAD, errors=(403,), boards=True))
 def followup_evidence(followup_id: int):
     if request.method == "GET":
         return answer(EvidenceSchema, queries.item_page(g.api_user, followup_id)["evidence"])
-    evidence = commands.add_evidence(g.api_user, followup_id, body())
+    if request.mimetype == "multipart/form-data":  # with a file, as the page sends it
+        evidence = commands.add_evidence(g.api_user, followup_id, request.form,
+                                         request.files.get("file"))
+    else:
+        evidence = commands.add_evidence(g.api_user, followup_id, body())
     return answer(EvidenceSchema, evidence, 201,
                   url_for("api_v1.followup", followup_id=followup_id))
 
 
 @v1.get(f"{ITEM}/evidence/<{ID}:evidence_id>/file")
 @operation(id="getFollowUpEvidenceFile", summary="The file of one piece of evidence (PDF, "
-           "DOCX or an image), as uploaded on the item's page", tag=ITEMS, errors=(403,),
+           "DOCX or an image), as it was uploaded", tag=ITEMS, errors=(403,),
            boards=True, media=tuple(sorted(content for content, _ext in uploads.TYPES.values())))
 def followup_evidence_file(followup_id: int, evidence_id: int):
     path, name, content_type = commands.evidence_file(g.api_user, evidence_id, followup_id)
