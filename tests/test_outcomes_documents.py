@@ -206,6 +206,14 @@ def _assert_page_in_pdf(html: str, document: dict) -> _Page:
     for cells in rows:
         assert _squash("".join(cells)) in flat, cells
     page.stance_rows = rows
+    # a column header breaks between words only: never "Socialsekre-terare"
+    headers = [unescape(re.sub(r"<[^>]+>", "", h)) for h in re.findall(
+        r'<th scope="col"[^>]*>(.*?)</th>', printed, flags=re.S)]
+    assert headers
+    for word in {w for h in headers for w in h.split() if len(w) >= 5}:
+        for cut in range(2, len(word) - 1):
+            broken = re.escape(word[:cut]) + r"[\-\u00ad\u2010]\s+" + re.escape(word[cut:])
+            assert not re.search(broken, document["text"]), ("header broken", word)
     return page
 
 
