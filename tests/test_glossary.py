@@ -60,3 +60,22 @@ def test_one_date_format_per_context_in_europe_stockholm(app):
             assert glossary.long_date(date(2027, 6, 30)) == "June 30, 2027"
             assert glossary.long_datetime(winter) == "December 3, 2026 at 13:52"
             assert glossary.iso_date(late) == "2027-07-01"  # ISO in every language
+
+
+#: Where the outcomes are written: the follow-up items, the minutes, the decision and the
+#: redovisning, the traces (their pages, documents, exports and forms).
+OUTCOMES = ("followups", "minutes", "decisions", "traces")
+FIELDS = ("owner", "responsible_role", "due_date", "legal_basis", "evidence", "case_number")
+
+
+def test_the_outcomes_take_their_field_names_from_the_glossary():
+    root = Path(glossary.__file__).resolve().parent.parent
+    files = [p for area in OUTCOMES for p in (*(root / area).glob("*.py"),
+                                              *(root / "templates" / area).glob("*.html"))]
+    assert len(files) > 20
+    found = []
+    for key in FIELDS:
+        text = glossary.TERMS[key]._args[0]
+        written = re.compile(rf"""_l?\(\s*["']{re.escape(text)}["']\s*\)""")
+        found += [(p.name, text) for p in files if written.search(p.read_text())]
+    assert not found, found

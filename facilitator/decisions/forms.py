@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..core.glossary import TERMS
 from ..dialogues.forms import MultiCheckboxField
 from .models import KIND_LABELS, MEASURE_STATUS_LABELS, MeasureKind, MeasureStatus, ReportStatus
 
@@ -12,7 +13,7 @@ from .models import KIND_LABELS, MEASURE_STATUS_LABELS, MeasureKind, MeasureStat
 class DecisionForm(FlaskForm):
     decided_on = DateField(_l("Beslutsdatum"), validators=[InputRequired(
         message=_l("Ange beslutsdatum."))])
-    case_number = StringField(_l("Diarienummer"), validators=[
+    case_number = StringField(TERMS["case_number"], validators=[
         DataRequired(message=_l("Ange diarienumret.")), Length(max=60)])
     report_due = DateField(_l("Redovisas senast"), validators=[InputRequired(
         message=_l("Ange när nämnderna senast ska redovisa."))])
@@ -41,13 +42,13 @@ class MeasureForm(FlaskForm):
                       default=MeasureKind.PLANNED.value, validators=[InputRequired()])
     timetable = StringField(_l("Tidplan"), validators=[
         DataRequired(message=_l("Ange en tidplan.")), Length(max=300)])
-    responsible_role = StringField(_l("Ansvarig roll"), validators=[
+    responsible_role = StringField(TERMS["responsible_role"], validators=[
         DataRequired(message=_l("Ange vilken roll som ansvarar.")), Length(max=120)])
     status = RadioField(_l("Status"),
                         choices=[SelectChoice(s.value, label)
                                  for s, label in MEASURE_STATUS_LABELS.items()],
                         default=MeasureStatus.PLANNED.value, validators=[InputRequired()])
-    evidence = TextAreaField(_l("Underlag"), validators=[Optional(), Length(max=5000)])
+    evidence = TextAreaField(TERMS["evidence"], validators=[Optional(), Length(max=5000)])
 
 
 class ReviewForm(FlaskForm):

@@ -23,6 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..core.glossary import TERMS
 from .models import AGREEMENT_LABELS, STATUS_LABELS, Agreement, FollowUpStatus
 
 IVO_OWNER = "ivo"
@@ -45,11 +46,12 @@ class _OwnerChoicesForm(FlaskForm):
 class FollowUpForm(_OwnerChoicesForm):
     title = StringField(_l("Vad ska göras?"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Beskrivning"), validators=[Optional(), Length(max=5000)])
-    owner = SelectField(_l("Ansvarig part"), validators=[InputRequired()], validate_choice=True)
-    responsible_role = StringField(_l("Ansvarig roll"), validators=[Optional(), Length(max=120)])
-    due_date = DateField(_l("Klart senast"), validators=[Optional()])
+    owner = SelectField(TERMS["owner"], validators=[InputRequired()], validate_choice=True)
+    responsible_role = StringField(TERMS["responsible_role"],
+                                   validators=[Optional(), Length(max=120)])
+    due_date = DateField(TERMS["due_date"], validators=[Optional()])
     agreement = RadioField(
-        _l("Samsyn"),
+        TERMS["stance"],
         choices=[SelectChoice(a.value, label) for a, label in AGREEMENT_LABELS.items()],
         default=Agreement.SHARED.value, validators=[InputRequired()],
     )

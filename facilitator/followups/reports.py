@@ -155,7 +155,7 @@ def redovisning_docx(actor, dialogue_id, organization_id=None) -> tuple[bytes, s
         doc.add_heading(_("IVO:s beslut"), level=1)
         _docx_table(doc, [_("Uppgift"), _("Värde")], [
             [_("Beslutsdatum"), decision["decided_on"]],
-            [_("Diarienummer"), decision["case_number"]],
+            [str(TERMS["case_number"]), decision["case_number"]],
             [_("Redovisas senast"), decision["deadline"]],
         ])
         doc.add_heading(_("Åtgärder för bristerna i beslutet"), level=1)
@@ -167,7 +167,7 @@ def redovisning_docx(actor, dialogue_id, organization_id=None) -> tuple[bytes, s
                 doc.add_paragraph(_("Ingen åtgärd redovisad ännu."))
                 continue
             _docx_table(doc, [_("Åtgärd"), _("Vidtagen eller planerad"), _("Tidplan"),
-                              _("Ansvarig roll"), _("Status")],
+                              str(TERMS["responsible_role"]), _("Status")],
                         [[m["text"], m["kind"], m["timetable"], m["role"], m["status"]]
                          for m in req["measures"]])
             for m in req["measures"]:
@@ -184,8 +184,9 @@ def redovisning_docx(actor, dialogue_id, organization_id=None) -> tuple[bytes, s
         fields = [[_("Status"), row["status"]]]
         if row["reason"]:
             fields.append([_("Skäl"), row["reason"]])
-        fields += [[_("Ansvarig roll"), row["role"]], [_("Klart senast"), row["due"]],
-                   [_("Samsyn"), row["agreement"]]]
+        fields += [[str(TERMS["responsible_role"]), row["role"]],
+                   [str(TERMS["due_date"]), row["due"]],
+                   [str(TERMS["stance"]), row["agreement"]]]
         if row["ivo_position"] or row["board_position"]:
             fields += [[_("IVO:s syn"), row["ivo_position"]],
                        [_("Nämndens syn"), row["board_position"]]]
@@ -199,7 +200,7 @@ def redovisning_docx(actor, dialogue_id, organization_id=None) -> tuple[bytes, s
             if entry["status"]:
                 line += f" · {_('ny status')}: {entry['status']}"
             doc.add_paragraph(f"{line}: {entry['text']}", style="List Bullet")
-        doc.add_heading(_("Underlag"), level=3)
+        doc.add_heading(str(TERMS["evidence"]), level=3)
         if not row["evidence"]:
             doc.add_paragraph(_("Inget underlag."))
         for line in row["evidence"]:

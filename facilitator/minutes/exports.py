@@ -39,8 +39,9 @@ def export_json(actor, dialogue_id, version) -> tuple[bytes, str]:
 
 def followups_csv_rows(minutes: Minutes) -> list[list[str]]:
     view = present(minutes)
-    header = [_("Nr"), _("Åtgärd"), _("Beskrivning"), str(TERMS["owner"]), _("Ansvarig roll"),
-              _("Klart senast"), _("Samsyn"), _("IVO:s syn"), _("Nämndens syn"), _("Status")]
+    header = [_("Nr"), _("Åtgärd"), _("Beskrivning"), *(str(TERMS[key]) for key in (
+        "owner", "responsible_role", "due_date", "stance")), _("IVO:s syn"), _("Nämndens syn"),
+        _("Status")]
     rows = [header]
     for number, f in enumerate(view["followups"], start=1):
         rows.append([str(number), f["title"], f["description"], f["owner"], f["role"],
