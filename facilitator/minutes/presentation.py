@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
 from ..contributions.models import STANCE_LABELS, Phase, StanceValue
@@ -149,8 +148,8 @@ def present(minutes: Minutes) -> dict:
         "compiled_at": _fmt_datetime(c.get("compiled_at")),
         "title": d["title"],
         "purpose": d["purpose"],
-        "date": format_date(start, "full") if start else _("Inte angivet"),
-        "starts_at": format_datetime(start, "short") if start else "",
+        "date": long_date(start) if start else _("Inte angivet"),
+        "starts_at": long_datetime(start),
         "started_at": _fmt_datetime(d["started_at"]),
         "closed_at": _fmt_datetime(d["closed_at"]),
         "held": _held(d["started_at"], d["closed_at"]),
