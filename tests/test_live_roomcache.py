@@ -9,7 +9,7 @@ from helpers_live import new_meeting, ok
 from sqlalchemy import text
 
 from facilitator.extensions import db
-from facilitator.live import services
+from facilitator.live import snapshots
 
 
 @pytest.fixture
@@ -21,13 +21,13 @@ def meeting(app, socket_client):
 def builds(monkeypatch):
     """Counts how often the room's part is built."""
     calls = []
-    real = services._room
+    real = snapshots._room
 
     def counting(dialogue, audience):
         calls.append(audience)
         return real(dialogue, audience)
 
-    monkeypatch.setattr(services, "_room", counting)
+    monkeypatch.setattr(snapshots, "_room", counting)
     return calls
 
 

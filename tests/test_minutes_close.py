@@ -292,12 +292,12 @@ def test_the_room_hears_status_poll_and_intake_after_the_close(client, auth, mee
 
 
 def test_the_plain_transition_refuses_closed_without_its_owner(app, meeting, monkeypatch):
-    from facilitator.dialogues import services as dialogues
+    from facilitator.dialogues import lifecycle
     from facilitator.errors import Conflict
 
-    monkeypatch.setattr(dialogues, "STEP_OWNERS", {})
+    monkeypatch.setattr(lifecycle, "STEP_OWNERS", {})
     with pytest.raises(Conflict):
-        dialogues.transition(meeting.fac, meeting.dialogue_id, DialogueStatus.CLOSED)
+        lifecycle.transition(meeting.fac, meeting.dialogue_id, DialogueStatus.CLOSED)
     db.session.rollback()
     assert db.session.get(Dialogue, meeting.dialogue_id).status == DialogueStatus.LIVE
 

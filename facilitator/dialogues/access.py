@@ -8,7 +8,8 @@ from ..errors import NotFound, PermissionDenied
 from ..extensions import db
 from .models import Dialogue, dialogue_facilitators
 
-__all__ = ["can_manage", "get_dialogue", "managed_dialogue", "require_facilitator", "visible"]
+__all__ = ["can_manage", "get_dialogue", "list_dialogues", "managed_dialogue",
+           "require_facilitator", "visible"]
 
 
 def can_manage(user, dialogue: Dialogue) -> bool:
@@ -49,3 +50,17 @@ def visible(user, dialogue_id_column):
     return dialogue_id_column.in_(
         select(dialogue_facilitators.c.dialogue_id)
         .where(dialogue_facilitators.c.user_id == user.id))
+
+
+def list_dialogues(actor) -> list[Dialogue]:
+    """Admins see every dialogue; other facilitators those they are on. Soonest first."""
+    require_facilitator(actor)
+    query = select(Dialogue)
+    if not actor.is_admin:
+        query = query.join(
+            dialogue_facilitators, dialogue_facilitators.c.dialogue_id == Dialogue.id
+        ).where(dialogue_facilitators.c.user_id == actor.id)
+    query = query.order_by(
+        Dialogue.starts_at.is_(None), Dialogue.starts_at.desc(), Dialogue.created_at.desc()
+    )
+    return list(db.session.scalars(query))

@@ -30,10 +30,13 @@ class StanceForm(Form):
                         validators=[InputRequired()])
 
 
+#: The moderation actions, each with its handler in `moderation.ACTIONS`.
+MODERATION_ACTIONS = ("approve", "hide", "answer", "unanswer", "pin", "unpin", "merge", "edit")
+
+
 class ModerateForm(Form):
     action = SelectField(
-        choices=[SelectChoice(a, a) for a in ("approve", "hide", "answer", "unanswer", "pin",
-                                              "unpin", "merge", "edit")],
+        choices=[SelectChoice(a, a) for a in MODERATION_ACTIONS],
         validators=[InputRequired()],
     )
     id = IntegerField(validators=[InputRequired(), ID_RANGE])

@@ -7,11 +7,12 @@ commit, in seq order, and are dropped on a rollback. Connected once by `connect(
 """
 
 from ..core import signals
-from . import broadcast, services
+from . import broadcast
+from .announcements import announce_contribution
 
 
 def _contribution_submitted(contribution, **_kw) -> None:
-    services.announce_contribution(contribution)
+    announce_contribution(contribution)
 
 
 def _dialogue_status_changed(dialogue, status, **_kw) -> None:

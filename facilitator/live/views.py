@@ -60,3 +60,9 @@ def agenda_item(item: AgendaItem, used_seconds: int) -> dict:
         "used": used_seconds,
         "reflections": [r.id for r in item.reflections],
     }
+
+
+def poll_view(poll) -> dict | None:
+    if poll is None:
+        return None
+    return {"id": poll.id, "reflection_id": poll.reflection_id, "results_live": poll.results_live}

@@ -2,7 +2,7 @@
 minutes' first draft is compiled, in one transaction; the room is told after its commit.
 
 `close_dialogue` is the only way to `closed`: it is registered as the owner of that step
-(`dialogues.services.STEP_OWNERS`), so the dialogue page's status form and the API's transition
+(`dialogues.lifecycle.STEP_OWNERS`), so the dialogue page's status form and the API's transition
 come here too, beside the console's button."""
 
 from flask_babel import gettext as _
@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from ..audit import services as audit
 from ..core import signals
 from ..core.clock import utcnow
-from ..dialogues import services as dialogues
+from ..dialogues import lifecycle
 from ..dialogues.access import managed_dialogue
 from ..dialogues.models import DialogueStatus
 from ..errors import Conflict
@@ -30,7 +30,7 @@ def close_dialogue(actor, dialogue_id) -> Minutes:
         raise Conflict(_("Bara ett pågående möte kan stängas. Starta mötet först, eller öppna "
                          "protokollet om mötet redan är stängt."))
     poll, intake_was_open = end_meeting(dialogue.id, utcnow())
-    dialogues.take_step(actor, dialogue, DialogueStatus.CLOSED)
+    lifecycle.take_step(actor, dialogue, DialogueStatus.CLOSED)
     signals.meeting_closed.send(dialogue, intake_was_open=intake_was_open,
                                 poll_reflection_id=poll.reflection_id if poll else None)
     db.session.flush()
@@ -43,4 +43,4 @@ def close_dialogue(actor, dialogue_id) -> Minutes:
 
 def register() -> None:
     """Make closing the owner of the `closed` step: every door to it comes here."""
-    dialogues.STEP_OWNERS[DialogueStatus.CLOSED] = close_dialogue
+    lifecycle.STEP_OWNERS[DialogueStatus.CLOSED] = close_dialogue

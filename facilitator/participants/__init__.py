@@ -2,12 +2,12 @@
 
 from flask import Flask
 
-from ..dialogues import services as dialogues
+from ..dialogues import lifecycle
 from ..dialogues.models import DialogueStatus
 from . import routes, services
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(routes.bp)
-    dialogues.guard_step(DialogueStatus.PUBLISHED, DialogueStatus.DRAFT,
-                         services.refuse_draft_after_join)
+    lifecycle.guard_step(DialogueStatus.PUBLISHED, DialogueStatus.DRAFT,
+                        services.refuse_draft_after_join)
