@@ -70,7 +70,7 @@ def fill(projector_token: str) -> dict:
     from facilitator.dialogues.models import Dialogue, Reflection
     from facilitator.extensions import db
     from facilitator.followups.models import FollowUpItem, FollowUpStatus
-    from facilitator.live.services import meeting_for
+    from facilitator.meetings.services import meeting_for
     from facilitator.participants import services as participants
 
     dialogue = db.session.scalar(select(Dialogue).where(Dialogue.title == TITLE))

@@ -49,7 +49,7 @@ with app.app_context():
     db.session.add_all([org, dialogue])
     db.session.commit()
     from facilitator.core.tokens import hash_token
-    from facilitator.live.services import meeting_for
+    from facilitator.meetings.services import meeting_for
 
     meeting_for(dialogue.id).projector_token_hash = hash_token("projektorlank-for-testet")
     db.session.commit()

@@ -1,6 +1,5 @@
 """API tokens: create (shown once), list, revoke, and find the facilitator behind a token."""
 
-import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
@@ -10,7 +9,7 @@ from ..accounts.models import User
 from ..core.access import require_facilitator
 from ..core.clock import utcnow
 from ..core.payloads import validated
-from ..core.tokens import hash_token
+from ..core.tokens import hash_token, new_token
 from ..errors import NotFound, PermissionDenied
 from ..extensions import db
 from .forms import ApiTokenForm
@@ -27,7 +26,7 @@ def create_token(actor: User, payload) -> tuple[ApiToken, str]:
     """A new token for `actor`; returns the row and the raw token, which is never stored."""
     require_facilitator(actor)
     form = validated(ApiTokenForm, payload)
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    raw = TOKEN_PREFIX + new_token()
     token = ApiToken(
         user_id=actor.id, name=form.name.data.strip(), token_hash=hash_token(raw),
         prefix=raw[:SHOWN_PREFIX_LENGTH],

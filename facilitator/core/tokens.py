@@ -1,7 +1,8 @@
 """Secret tokens: made once, shown once, stored only as a hash.
 
 Every stored token (login sessions, participant cookies, projector links, review links,
-API tokens) is looked up by `hash_token(raw)`, so a copy of the database opens nothing.
+API tokens, a board's API tokens) is made by `new_token` and stored and looked up only as
+`hash_token(raw)`, so a copy of the database opens nothing.
 """
 
 import hashlib

@@ -1,7 +1,6 @@
 """The facilitators' hand on the meeting: agenda, question intake, the results view, stance
 polls, the projector link and the audit log. Each flushes; the socket event wrapper commits."""
 
-import secrets
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -11,7 +10,7 @@ from ..audit import services as audit
 from ..core import uow
 from ..core.clock import utcnow
 from ..core.payloads import validated
-from ..core.tokens import hash_token
+from ..core.tokens import hash_token, new_token
 from ..dialogues.lifecycle import transition
 from ..dialogues.models import AgendaItem, Dialogue, DialogueStatus
 from ..errors import Conflict, NotFound
@@ -172,7 +171,7 @@ def new_projector_link(actor: Actor) -> str:
     """Make (or replace) the projector link's token; returns the token, shown once in a URL."""
     dialogue = require_facilitator(actor)
     meeting = meeting_for(dialogue.id)
-    token = secrets.token_urlsafe(24)
+    token = new_token(24)
     meeting.projector_token_hash = hash_token(token)
     audit.record("projector.link", dialogue=dialogue, user=actor.user)
     db.session.commit()

@@ -1,6 +1,5 @@
 """Joining a dialogue without an account, the participant's cookie, pseudonymous names."""
 
-import secrets
 from datetime import timedelta
 from functools import lru_cache
 
@@ -10,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core.clock import utcnow
 from ..core.payloads import validated
-from ..core.tokens import hash_token
+from ..core.tokens import hash_token, new_token
 from ..dialogues import codes
 from ..dialogues.models import Dialogue, DialogueStatus, ParticipationMode
 from ..errors import Conflict, Gone, NotFound
@@ -132,7 +131,7 @@ def join(dialogue: Dialogue, payload, existing_token: str | None = None) -> tupl
     participant = Participant(dialogue_id=dialogue.id)
     _apply_profile(participant, dialogue, payload)
     for _attempt in range(3):
-        token = secrets.token_urlsafe(32)
+        token = new_token()
         participant.token_hash = hash_token(token)
         db.session.add(participant)
         try:
