@@ -9,7 +9,9 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from ..core.payloads import apply_errors
 from ..dialogues.models import DialogueStatus
@@ -70,14 +72,42 @@ def enter_code():
 @join_limit
 def join_link(code: str):
     try:
-        dialogue, participant = services.visit(code, request.cookies)
+        dialogue, participant = services.join_visit(code, request.cookies)
     except DomainError as error:
         return _refused(code, error)
     if participant is not None:
         return redirect(_dialogue_home(dialogue))
+    return _fresh_page(dialogue)
+
+
+#: Stands in for the form's CSRF field in a cached body (each page gets its own token).
+_CSRF_SLOT = "\x00csrf\x00"
+#: Rendered profile bodies for new phones: (dialogue as read now, language, script root) ->
+#: HTML. The key is the dialogue's content itself, so an edit can never serve an old body.
+_fresh_bodies: dict = {}
+
+
+def _fresh_body(dialogue, form) -> str:
+    key = (dialogue, str(get_locale()), request.script_root)
+    body = _fresh_bodies.get(key)
+    if body is None:
+        body = render_template(
+            "participants/_profile_body.html", dialogue=dialogue, participant=None, form=form,
+            can_change=True, current_name=None, message=None, hidden=Markup(_CSRF_SLOT))
+        if len(_fresh_bodies) > 256:
+            _fresh_bodies.clear()
+        _fresh_bodies[key] = body
+    return body
+
+
+def _fresh_page(dialogue):
+    """A new phone's profile page: the same for everyone but the CSRF token, so its body is
+    rendered once per dialogue and language and reused."""
     form = ProfileForm(formdata=None, data=services.fresh_profile_values(dialogue),
                        **services.profile_form_kwargs(dialogue))
-    return _profile_page(dialogue, None, form)
+    body = _fresh_body(dialogue, form).replace(_CSRF_SLOT, str(form.hidden_tag()))
+    return render_template("participants/profile.html", dialogue=dialogue, participant=None,
+                           body=Markup(body))
 
 
 def _profile_page(dialogue, participant, form, status: int = 200, message: str | None = None):
@@ -93,33 +123,30 @@ def _profile_page(dialogue, participant, form, status: int = 200, message: str |
 @join_limit
 def profile(code: str):
     try:
-        dialogue, participant = services.visit(code, request.cookies)
+        dialogue, participant = services.join_visit(code, request.cookies)
     except DomainError as error:
         return _refused(code, error)
-    kwargs = services.profile_form_kwargs(dialogue)
     if request.method == "GET":
-        data = services.profile_values(participant) if participant \
-            else services.fresh_profile_values(dialogue)
-        form = ProfileForm(formdata=None, data=data, **kwargs)
+        if participant is None:
+            return _fresh_page(dialogue)
+        form = ProfileForm(formdata=None, data=services.profile_values(participant),
+                           **services.profile_form_kwargs(dialogue))
         return _profile_page(dialogue, participant, form)
-    form = ProfileForm(**kwargs)
-    # Read before joining commits (a commit expires the dialogue; reading it after would
-    # read it back from the database once more).
     cookie, home = services.cookie_name(dialogue), _dialogue_home(dialogue)
     token = request.cookies.get(cookie)
     try:
-        joined, token = services.join(dialogue, request.form, existing_token=token)
-    except ValidationFailed as error:
-        apply_errors(form, error)
-        return _profile_page(dialogue, participant, form, 400)
-    except DomainError as error:
+        joined_id, token, new = services.enter(dialogue, request.form, existing_token=token)
+    except (ValidationFailed, DomainError) as error:
+        form = ProfileForm(**services.profile_form_kwargs(dialogue))
+        if isinstance(error, ValidationFailed):
+            apply_errors(form, error)
+            return _profile_page(dialogue, participant, form, 400)
         return _profile_page(dialogue, participant, form, error.status, message=error.message)
-    if participant is None:
-        flash(_("Välkommen! Du deltar som %(name)s.", name=services.display_name(joined)),
-              "success")
+    name = services.display_name_of(joined_id)
+    if new:
+        flash(_("Välkommen! Du deltar som %(name)s.", name=name), "success")
     else:
-        flash(_("Dina uppgifter är sparade. Du visas som %(name)s.",
-                name=services.display_name(joined)), "success")
+        flash(_("Dina uppgifter är sparade. Du visas som %(name)s.", name=name), "success")
     response = redirect(home)
     response.set_cookie(
         cookie, token, max_age=services.COOKIE_MAX_AGE, path="/",

@@ -1,17 +1,23 @@
 """Joining a dialogue without an account, the participant's cookie, pseudonymous names."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, inspect, select
+from sqlalchemy import bindparam, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from ..core.clock import utcnow
 from ..core.payloads import validated
 from ..core.tokens import hash_token, new_token
 from ..dialogues import codes
-from ..dialogues.models import Dialogue, DialogueStatus, ParticipationMode
+from ..dialogues.models import (
+    Dialogue,
+    DialogueStatus,
+    ParticipationMode,
+    dialogue_organizations,
+)
 from ..errors import Conflict, Gone, NotFound
 from ..extensions import db
 from ..organizations.models import Organization
@@ -52,19 +58,74 @@ def joinable_dialogue(code: str | None) -> Dialogue:
     NotFound (404) for codes that match nothing: only those count against the rate limit.
     """
     dialogue = codes.find_by_code(code)
-    if dialogue is None:
+    _refuse_unless_joinable(dialogue.status if dialogue is not None else None)
+    return dialogue
+
+
+def _refuse_unless_joinable(status: DialogueStatus | None) -> None:
+    if status is None:
         raise NotFound(
             _("Det finns ingen dialog med den koden. Kontrollera koden och försök igen.")
         )
-    if dialogue.status == DialogueStatus.DRAFT:
+    if status == DialogueStatus.DRAFT:
         raise Conflict(
             _("Dialogen är inte öppnad för deltagare än. Försök igen när IVO har publicerat den.")
         )
-    if dialogue.status == DialogueStatus.CLOSED:
+    if status == DialogueStatus.CLOSED:
         raise Gone(_("Mötet är avslutat och tar inte emot deltagare längre."))
-    if dialogue.status not in JOINABLE:
+    if status not in JOINABLE:
         raise Gone(_("Dialogen är arkiverad och går inte att delta i längre."))
-    return dialogue
+
+
+@dataclass(frozen=True)
+class Board:
+    id: int
+    short_name: str
+
+
+@dataclass(frozen=True)
+class JoinDialogue:
+    """What the join page and the profile form need of a dialogue, read in one statement:
+    a plain value, so the same one renders the same cached page (`routes._fresh_body`)."""
+
+    id: int
+    title: str
+    status: DialogueStatus
+    join_code: str
+    participation_mode: ParticipationMode
+    organizations: tuple[Board, ...]
+
+
+@lru_cache(maxsize=1)
+def _join_query():
+    """Built once: the dialogue with its boards, one row per board."""
+    link = dialogue_organizations
+    return (
+        select(Dialogue.id, Dialogue.title, Dialogue.status, Dialogue.join_code,
+               Dialogue.participation_mode, Organization.id, Organization.short_name)
+        .select_from(Dialogue)
+        .outerjoin(link, link.c.dialogue_id == Dialogue.id)
+        .outerjoin(Organization, Organization.id == link.c.organization_id)
+        .where(Dialogue.join_code == bindparam("code"))
+        .order_by(Organization.short_name)
+    )
+
+
+def join_dialogue(code: str | None) -> JoinDialogue:
+    """As `joinable_dialogue`, for the join page and the profile form: one statement read
+    through SQLAlchemy Core (no ORM objects), always current, so a dialogue closed,
+    archived or given other boards a moment ago is refused or shown as it is now."""
+    code = codes.normalize(code)
+    rows = []
+    if codes.is_well_formed(code):
+        rows = db.session.connection().execute(_join_query(), {"code": code}).all()
+    _refuse_unless_joinable(rows[0][2] if rows else None)
+    first = rows[0]
+    return JoinDialogue(
+        id=first[0], title=first[1], status=first[2], join_code=first[3],
+        participation_mode=first[4],
+        organizations=tuple(Board(r[5], r[6]) for r in rows if r[5] is not None),
+    )
 
 
 def participant_from_token(dialogue: Dialogue, token: str | None) -> Participant | None:
@@ -97,6 +158,13 @@ def visit(code: str | None, cookies) -> tuple[Dialogue, Participant | None]:
     return dialogue, participant_from_token(dialogue, cookies.get(cookie_name(dialogue)))
 
 
+def join_visit(code: str | None, cookies) -> tuple[JoinDialogue, Participant | None]:
+    """As `visit`, for the join page and the profile form (`join_dialogue`); a phone without
+    this dialogue's cookie costs no look-up of a participant."""
+    dialogue = join_dialogue(code)
+    return dialogue, participant_from_token(dialogue, cookies.get(cookie_name(dialogue)))
+
+
 # --- joining and the profile ---------------------------------------------------------
 
 
@@ -104,43 +172,56 @@ def profile_form_kwargs(dialogue: Dialogue) -> dict:
     return {"organizations": dialogue.organizations}
 
 
-def _apply_profile(participant: Participant, dialogue: Dialogue, payload) -> None:
+def _profile(dialogue, payload) -> dict:
+    """The validated profile as column values."""
     form = validated(ProfileForm, payload, **profile_form_kwargs(dialogue))
     org_value = form.organization.data
-    participant.organization_id = None if org_value == NO_BOARD else int(org_value)
-    participant.role = Role(form.role.data)
-    if dialogue.participation_mode == ParticipationMode.NAMED and form.name.data:
-        participant.name = form.name.data
-        participant.name_flagged = contains_personal_number(form.name.data)
-    else:
-        participant.name = None
-        participant.name_flagged = False
+    named = dialogue.participation_mode == ParticipationMode.NAMED and form.name.data
+    return {
+        "organization_id": None if org_value == NO_BOARD else int(org_value),
+        "role": Role(form.role.data),
+        "name": form.name.data if named else None,
+        "name_flagged": contains_personal_number(form.name.data) if named else False,
+    }
 
 
-def join(dialogue: Dialogue, payload, existing_token: str | None = None) -> tuple[Participant, str]:
-    """Join `dialogue` with board, role and optional name; no account.
+def _apply_profile(participant: Participant, dialogue, payload) -> None:
+    for key, value in _profile(dialogue, payload).items():
+        setattr(participant, key, value)
 
-    Returns the participant and the token for the phone's cookie. With a valid
-    `existing_token` the same participant is kept (and their profile updated).
-    """
+
+def enter(dialogue, payload, existing_token: str | None = None) -> tuple[int, str, bool]:
+    """Join `dialogue` (a `Dialogue` or a `JoinDialogue`) with board, role and optional
+    name; no account. Returns the participant's id, the token for the phone's cookie and
+    whether they are new. A new participant is one INSERT; with a valid `existing_token` the
+    same participant is kept (and their profile updated)."""
     if dialogue.status not in JOINABLE:
-        joinable_dialogue(dialogue.join_code)  # raises the right message
+        _refuse_unless_joinable(dialogue.status)
     existing = participant_from_token(dialogue, existing_token)
     if existing is not None:
-        return update_profile(existing, payload), existing_token
-    participant = Participant(dialogue_id=dialogue.id)
-    _apply_profile(participant, dialogue, payload)
+        pid = existing.id
+        update_profile(existing, payload)
+        return pid, existing_token, False
+    values = _profile(dialogue, payload)
     for _attempt in range(3):
         token = new_token()
-        participant.token_hash = hash_token(token)
-        db.session.add(participant)
         try:
+            pid = db.session.execute(
+                insert(Participant).values(dialogue_id=dialogue.id, token_hash=hash_token(token),
+                                           **values).returning(Participant.id)
+            ).scalar_one()
             db.session.commit()
         except IntegrityError:  # pragma: no cover - a 256-bit collision
             db.session.rollback()
             continue
-        return participant, token
+        return pid, token, True
     raise Conflict(_("Det gick inte att gå med just nu. Försök igen."))  # pragma: no cover
+
+
+def join(dialogue, payload, existing_token: str | None = None) -> tuple[Participant, str]:
+    """As `enter`, with the participant itself."""
+    pid, token, _new = enter(dialogue, payload, existing_token)
+    return db.session.get(Participant, pid), token
 
 
 def update_profile(participant: Participant, payload) -> Participant:
@@ -283,7 +364,11 @@ def display_name(participant: Participant) -> str:
     flagged one."""
     # The id from the identity key: a participant just committed is not read back first.
     identity = inspect(participant).identity
-    pid = identity[0] if identity else participant.id
+    return display_name_of(identity[0] if identity else participant.id)
+
+
+def display_name_of(pid: int) -> str:
+    """As `display_name`, by the participant's id."""
     named, rows, counts = _some_rows(pid=pid)
     return _names(named, rows, counts).get(pid, _("Deltagare"))
 
