@@ -52,20 +52,32 @@ def _meeting(app) -> dict:
     return prepare.setup(app)
 
 
+#: Process CPU seconds per step of the joins measured, summed (`--steps` prints them).
+STEPS: dict[str, float] = {"page": 0.0, "profile": 0.0, "connect": 0.0, "snapshot": 0.0}
+
+
 def _join(app, code: str, dialogue_id: int, org_id: int, i: int):
     from facilitator.extensions import socketio
 
+    clock = time.process_time
+    t0 = clock()
     http = app.test_client()
     page = http.get(f"/m/{code}")
     assert page.status_code == 200, page.status_code
+    t1 = clock()
     roles = ("socialsekreterare", "chef", "politiker", "arbetsledare")
     form = http.post(f"/m/{code}/profil",
                      data={"organization": str(org_id), "role": roles[i % 4]})
     assert form.status_code in (302, 303), form.status_code
+    t2 = clock()
     sc = socketio.test_client(app, flask_test_client=http, auth={"dialogue": dialogue_id})
     assert sc.is_connected()
+    t3 = clock()
     ack = sc.emit("snapshot", {}, callback=True)
     assert ack.get("ok"), ack
+    t4 = clock()
+    for step, seconds in zip(STEPS, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+        STEPS[step] += seconds
     return sc
 
 
@@ -132,7 +144,8 @@ def measure(args) -> dict:
     for run in range(args.runs):
         _one_run(app, bare, sio, args, results)
         print(f"run {run + 1}: " + ", ".join(
-            f"{k} {v[-1] * 1000:.2f} ms" for k, v in results.items() if v), flush=True)
+            f"{k} {v[-1] * 1000:.2f} ms" for k, v in results.items() if v and k != "steps"),
+            flush=True)
     return results
 
 
@@ -151,6 +164,8 @@ def _one_run(app, bare, sio, args, results) -> None:
         _join(app, code, did, org, i).disconnect()
         _bare_join(bare, sio, "ABCDEF", i).disconnect()
     phones, bare_phones = [], []
+    for step in STEPS:
+        STEPS[step] = 0.0
     results["join"].append(_cpu_per(
         lambda i: phones.append(_join(app, code, did, org, i)), args.n))
     results["bare_join"].append(_cpu_per(
@@ -164,6 +179,7 @@ def _one_run(app, bare, sio, args, results) -> None:
             len(voters)))
     for sc in phones + bare_phones:
         sc.disconnect()
+    results.setdefault("steps", []).append({k: v / args.n for k, v in STEPS.items()})
 
 
 def _question(app, meeting, phone) -> int:
@@ -201,6 +217,11 @@ def report(results: dict) -> None:
         spread = ", ".join(f"{v * 1000:.2f}" for v in results[op])
         print(f"  {op}: {app_ms / bare_ms:.1f}× bare | app {app_ms:.2f} ms "
               f"(runs: {spread}) | bare {bare_ms:.2f} ms")
+    if results.get("steps"):
+        steps = {k: statistics.median(r[k] for r in results["steps"]) * 1000
+                 for k in results["steps"][0]}
+        print("  join by step (median): " + ", ".join(f"{k} {v:.2f} ms"
+                                                      for k, v in steps.items()))
 
 
 def callgrind(args) -> None:

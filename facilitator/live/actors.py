@@ -1,8 +1,9 @@
 """Who is on the other end of a socket, re-checked against the database at every event."""
 
-from dataclasses import dataclass
+from functools import lru_cache
 
 from flask_babel import gettext as _
+from sqlalchemy import bindparam, select
 
 from ..accounts.services import active_login_by_hash
 from ..dialogues.access import managed_dialogue
@@ -16,18 +17,32 @@ PARTICIPANT = "participant"
 PROJECTOR = "projector"
 
 
-@dataclass
 class Actor:
-    kind: str
-    dialogue_id: int
-    user: object | None = None
-    participant: object | None = None
+    """A phone's actor carries its participant's id; the participant itself is read only
+    when an operation asks for it (`participant`): a vote or a snapshot needs the id."""
+
+    def __init__(self, kind: str, dialogue_id: int, user=None, participant=None,
+                 participant_id: int | None = None):
+        self.kind, self.dialogue_id, self.user = kind, dialogue_id, user
+        self._participant = participant
+        if participant_id is None and participant is not None:
+            participant_id = participant.id
+        self.participant_id = participant_id
+
+    def __repr__(self) -> str:
+        return f"Actor({self.kind!r}, {self.dialogue_id!r}, participant_id={self.participant_id})"
+
+    @property
+    def participant(self):
+        if self._participant is None and self.participant_id is not None:
+            self._participant = db.session.get(Participant, self.participant_id)
+        return self._participant
 
     @property
     def key(self) -> str:
         """A stable id for rate limits and logs."""
-        if self.participant is not None:
-            return f"p{self.participant.id}"
+        if self.participant_id is not None:
+            return f"p{self.participant_id}"
         if self.user is not None:
             return f"u{self.user.id}"
         return f"projector{self.dialogue_id}"
@@ -39,7 +54,7 @@ def describe(actor: Actor) -> dict:
     if actor.kind == FACILITATOR:
         data["login_hash"] = actor.user.login_session.token_hash
     elif actor.kind == PARTICIPANT:
-        data["participant_id"] = actor.participant.id
+        data["participant_id"] = actor.participant_id
     return data
 
 
@@ -55,16 +70,25 @@ def restore(data: dict | None, projector_hash: str | None = None) -> Actor:
         login.user.login_session = login
         return Actor(FACILITATOR, dialogue_id, user=login.user)
     if kind == PARTICIPANT:
-        participant = db.session.get(Participant, data.get("participant_id"))
-        if participant is None or participant.dialogue_id != dialogue_id:
+        # Still there (a facilitator may have removed them)? One Core statement, no object.
+        pid = data.get("participant_id")
+        found = db.session.connection().execute(_participant_dialogue(), {"pid": pid}).scalar() \
+            if isinstance(pid, int) else None
+        if found is None or found != dialogue_id:
             raise NotAuthenticated(_("Du är inte längre med i dialogen. Gå med igen."))
-        return Actor(PARTICIPANT, dialogue_id, participant=participant)
+        return Actor(PARTICIPANT, dialogue_id, participant_id=pid)
     if kind == PROJECTOR:
         meeting = db.session.get(Meeting, dialogue_id)
         if meeting is None or meeting.projector_token_hash != data.get("projector_hash"):
             raise NotAuthenticated(_("Projektorlänken gäller inte längre."))
         return Actor(PROJECTOR, dialogue_id)
     raise NotAuthenticated(_("Anslutningen är inte inloggad. Ladda om sidan."))
+
+
+@lru_cache(maxsize=1)
+def _participant_dialogue():
+    table = Participant.__table__
+    return select(table.c.dialogue_id).where(table.c.id == bindparam("pid"))
 
 
 def require_facilitator(actor: Actor):

@@ -18,7 +18,7 @@ from ..core import logs, metrics, uow
 from ..core.tokens import hash_token
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db, socketio
-from ..participants.services import cookie_name_for, display_name, participant_by_token
+from ..participants.services import cookie_name_for, display_name, participant_row_by_token
 from . import actors, presence, services, split, tallies, views
 from .broadcast import (
     login_room,
@@ -71,7 +71,7 @@ def on_connect(auth=None):
         elif participant is not None:
             # The phone view (no `as`): the dialogue's participant cookie decides, so a
             # facilitator trying the phone view in their own browser gets the phone's data.
-            actor = actors.Actor(actors.PARTICIPANT, dialogue_id, participant=participant)
+            actor = actors.Actor(actors.PARTICIPANT, dialogue_id, participant_id=participant.id)
             session[ACTOR_KEY] = actors.describe(actor)
             join_room(room_all(dialogue_id))
             join_room(room_audience(dialogue_id))
@@ -115,7 +115,8 @@ def _participant(dialogue_id: int):
     """The participant the request's cookie for this dialogue belongs to, or None."""
     # One statement: the participant is looked up within the dialogue, so a dialogue that
     # does not exist has none, and need not be read first.
-    return participant_by_token(dialogue_id, request.cookies.get(cookie_name_for(dialogue_id)))
+    return participant_row_by_token(dialogue_id,
+                                    request.cookies.get(cookie_name_for(dialogue_id)))
 
 
 def _busy(error: Exception) -> bool:

@@ -3,8 +3,10 @@
 The part that is the same for a whole audience (`_room`) is built once per seq and shared
 (`roomcache`); names and the participant's own items are put in per snapshot."""
 
+from functools import lru_cache
+
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import String, bindparam, cast, func, literal_column, null, select, union_all
 from sqlalchemy.orm import selectinload
 
 from ..contributions.models import Contribution, ContributionStatus, Phase, Stance, Vote
@@ -108,7 +110,7 @@ def snapshot(actor: Actor) -> dict:
         # Only the seq while the cached room part is current: the whole dialogue row is read
         # when the room part is built.
         dialogue_id = actor.dialogue_id
-        seq = db.session.scalar(select(Dialogue.seq).where(Dialogue.id == dialogue_id))
+        seq = db.session.connection().execute(_seq_query(), {"id": dialogue_id}).scalar()
         if seq is None:
             raise NotFound(_("Dialogen finns inte."))
         room = roomcache.get(dialogue_id, seq)
@@ -117,31 +119,18 @@ def snapshot(actor: Actor) -> dict:
             if dialogue is None:
                 raise NotFound(_("Dialogen finns inte."))
             room = roomcache.build(dialogue.id, dialogue.seq, lambda: _room(dialogue, actor.kind))
-    me = actor.participant if actor.kind == PARTICIPANT else None
+    me = actor.participant_id if actor.kind == PARTICIPANT else None
     if actor.kind == FACILITATOR:
         names = _author_names(dialogue.id)  # the queue shows every author (below)
     else:
         # Names of the public questions' authors (and of `me`), not the whole room's.
         wanted = {pid for _q, pid in room["questions"]}
         if me is not None:
-            wanted.add(me.id)
+            wanted.add(me)
         names = _names(actor.dialogue_id, wanted)
     data = {**room, "audience": actor.kind, "questions": _with_names(room["questions"], names)}
     if me is not None:
-        mine = db.session.scalars(
-            select(Contribution).where(Contribution.participant_id == me.id)
-            .order_by(Contribution.created_at, Contribution.id)
-        )
-        data["me"] = {"id": me.id, "name": names.get(me.id, "")}
-        data["mine"] = [views.contribution(c, names.get(me.id, ""), private=True) for c in mine]
-        data["my_votes"] = list(db.session.scalars(
-            select(Vote.contribution_id).where(Vote.participant_id == me.id)
-        ))
-        data["my_stances"] = {
-            str(s.reflection_id): str(s.value) for s in db.session.scalars(
-                select(Stance).where(Stance.participant_id == me.id, Stance.phase == Phase.LIVE)
-            )
-        }
+        data.update(_own_part(me, names.get(me, "")))
     if actor.kind == FACILITATOR:
         everything = db.session.scalars(
             select(Contribution).where(Contribution.dialogue_id == dialogue.id)
@@ -159,6 +148,43 @@ def snapshot(actor: Actor) -> dict:
         )
         data["presence"] = presence.current(dialogue.id)
     return data
+
+
+@lru_cache(maxsize=1)
+def _seq_query():
+    table = Dialogue.__table__
+    return select(table.c.seq).where(table.c.id == bindparam("id"))
+
+
+@lru_cache(maxsize=1)
+def _own_query():
+    """The phone's votes, live stances and contributions' ids in one statement (SQLAlchemy
+    Core, built once): a phone that just joined has none of them."""
+    votes, stances, mine = Vote.__table__, Stance.__table__, Contribution.__table__
+    pid = bindparam("pid")
+    none = cast(null(), String)
+    return union_all(
+        select(literal_column("'v'"), votes.c.contribution_id, none)
+        .where(votes.c.participant_id == pid),
+        select(literal_column("'s'"), stances.c.reflection_id, cast(stances.c.value, String))
+        .where(stances.c.participant_id == pid, stances.c.phase == Phase.LIVE),
+        select(literal_column("'c'"), mine.c.id, none).where(mine.c.participant_id == pid),
+    )
+
+
+def _own_part(me: int, name: str) -> dict:
+    """The participant's own part of a snapshot: who they are, what they wrote, voted and
+    answered."""
+    rows = db.session.connection().execute(_own_query(), {"pid": me}).all()
+    part = {"me": {"id": me, "name": name}, "mine": [],
+            "my_votes": [r[1] for r in rows if r[0] == "v"],
+            "my_stances": {str(r[1]): r[2] for r in rows if r[0] == "s"}}
+    if any(r[0] == "c" for r in rows):
+        mine = db.session.scalars(
+            select(Contribution).where(Contribution.participant_id == me)
+            .order_by(Contribution.created_at, Contribution.id))
+        part["mine"] = [views.contribution(c, name, private=True) for c in mine]
+    return part
 
 
 def _followups(dialogue_id: int) -> list[dict]:
