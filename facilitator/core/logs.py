@@ -95,6 +95,10 @@ def actor_fields(actor) -> dict:
         return {}
     kind = getattr(actor, "kind", None)
     user = getattr(actor, "user", None)
+    # The id, not the participant: logging must not read the participant from the database.
+    participant_id = getattr(actor, "participant_id", None)
+    if participant_id is not None:
+        return {"actor_kind": "participant", "actor_id": participant_id}
     participant = getattr(actor, "participant", None)
     if participant is not None:
         return {"actor_kind": "participant", "actor_id": participant.id}

@@ -99,6 +99,11 @@ def require_facilitator(actor: Actor):
 
 
 def require_participant(actor: Actor):
+    return actor.participant if require_participant_id(actor) else None
+
+
+def require_participant_id(actor: Actor) -> int:
+    """As `require_participant`, the id only (checked at `restore`): nothing is read."""
     if actor.kind != PARTICIPANT:
         raise PermissionDenied(_("Det här görs av deltagarna i mötet."))
-    return actor.participant
+    return actor.participant_id

@@ -3,11 +3,20 @@
 Each takes the actor first, checks it, validates with a form, changes the model and flushes;
 the socket event wrapper commits once, and only then are the messages sent."""
 
+from functools import lru_cache
+
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from ..contributions.models import Contribution, ContributionKind, Phase, Stance, Vote
+from ..contributions.models import (
+    Contribution,
+    ContributionKind,
+    ContributionStatus,
+    Phase,
+    Stance,
+    Vote,
+)
 from ..contributions.services import submit_contribution
 from ..core import uow
 from ..core.payloads import validated
@@ -17,8 +26,7 @@ from ..extensions import db
 from ..meetings.models import Meeting
 from ..meetings.services import open_poll
 from . import ratelimits, tallies
-from .actors import Actor, require_participant
-from .announcements import is_public
+from .actors import Actor, require_participant, require_participant_id
 from .forms import StanceForm, VoteForm
 
 MEETING_OPEN = (DialogueStatus.PUBLISHED, DialogueStatus.LIVE)
@@ -61,41 +69,50 @@ def submit(actor: Actor, payload) -> tuple[Contribution, bool]:
     return submit_contribution(participant, payload)
 
 
+@lru_cache(maxsize=1)
+def _question_query():
+    """The question and its dialogue's status, with SQLAlchemy Core (built once)."""
+    c, d = Contribution.__table__, Dialogue.__table__
+    return (
+        select(c.c.id, c.c.dialogue_id, c.c.participant_id, c.c.kind, c.c.status,
+               c.c.personal_data_flag, c.c.merged_into_id, d.c.status)
+        .join(d, d.c.id == c.c.dialogue_id).where(c.c.id == bindparam("id"))
+    )
+
+
 def vote(actor: Actor, payload) -> dict:
     """Upvote a question, or take the vote back. One per participant and question."""
-    participant = require_participant(actor)
+    participant_id = require_participant_id(actor)
     form = validated(VoteForm, payload)
     question_id = form.question_id.data
     # The question and its dialogue's status in one statement (a storm is hundreds of votes
     # a second); anything unexpected takes the usual checks for their exact error.
-    row = db.session.execute(
-        select(Contribution, Dialogue.status).join(Dialogue)
-        .where(Contribution.id == question_id)
-    ).first() if isinstance(question_id, int) and 0 < question_id < 2**31 else None
-    if row is None or row[0].dialogue_id != actor.dialogue_id or row[1] not in MEETING_OPEN:
+    row = db.session.connection().execute(_question_query(), {"id": question_id}).first() \
+        if isinstance(question_id, int) and 0 < question_id < 2**31 else None
+    if row is None or row[1] != actor.dialogue_id or row[7] not in MEETING_OPEN:
         live_dialogue(actor.dialogue_id)
-        question = question_in(actor.dialogue_id, question_id)
-    else:
-        question = row[0]
-    if not is_public(question) or question.kind != ContributionKind.QUESTION:
+        q = question_in(actor.dialogue_id, question_id)
+        row = (q.id, q.dialogue_id, q.participant_id, q.kind, q.status, q.personal_data_flag,
+               q.merged_into_id)
+    _qid, _did, author_id, kind, status, personal, merged_into = row[:7]
+    public = status == ContributionStatus.APPROVED and not personal and merged_into is None
+    if not public or kind != ContributionKind.QUESTION:
         raise Conflict(_("Det går inte att rösta på det här inlägget."))
-    if question.participant_id == participant.id:
+    if author_id == participant_id:
         # Support is what others give a question; an asker's own vote would only inflate it.
         raise Conflict(_("Du kan inte stödja din egen fråga. Den syns för de andra, som kan "
                          "stödja den."))
     ratelimits.check("vote", actor.key)
-    # Ids kept before the flush: reading them after a rollback would read the rows back.
-    question_id, participant_id = question.id, participant.id
-    dialogue_id = actor.dialogue_id
+    question_id, dialogue_id = row[0], actor.dialogue_id
     # No look first (a storm of votes is hundreds a second): a second vote is refused by the
-    # unique constraint; taking a vote back is one DELETE.
-    if form.on.data:
-        db.session.add(Vote(contribution_id=question_id, participant_id=participant_id))
-    else:
-        db.session.execute(delete(Vote).where(
-            Vote.contribution_id == question_id, Vote.participant_id == participant_id))
+    # unique constraint; taking a vote back is one DELETE. One statement each, no objects.
     try:
-        db.session.flush()
+        if form.on.data:
+            db.session.execute(insert(Vote).values(contribution_id=question_id,
+                                                   participant_id=participant_id))
+        else:
+            db.session.execute(delete(Vote).where(
+                Vote.contribution_id == question_id, Vote.participant_id == participant_id))
     except IntegrityError:
         # Two taps racing each other: the unique constraint kept the other tap's vote, which
         # is stored, so "on" is the truth. The vote is the action's only write. Anything
