@@ -229,17 +229,24 @@ def enter(dialogue, payload, existing_token: str | None = None) -> tuple[int, st
     values = _profile(dialogue, payload)
     for _attempt in range(3):
         token = new_token()
+        now = utcnow()
         try:
-            pid = db.session.execute(
-                insert(Participant).values(dialogue_id=dialogue.id, token_hash=hash_token(token),
-                                           **values).returning(Participant.id)
-            ).scalar_one()
+            pid = db.session.connection().execute(_insert_participant(), {
+                "dialogue_id": dialogue.id, "token_hash": hash_token(token), "created_at": now,
+                "last_seen_at": now, **values}).scalar_one()
             db.session.commit()
         except IntegrityError:  # pragma: no cover - a 256-bit collision
             db.session.rollback()
             continue
         return pid, token, True
     raise Conflict(_("Det gick inte att gå med just nu. Försök igen."))  # pragma: no cover
+
+
+@lru_cache(maxsize=1)
+def _insert_participant():
+    """The INSERT of a new participant, built once (SQLAlchemy Core)."""
+    table = Participant.__table__
+    return insert(table).returning(table.c.id)
 
 
 def join(dialogue, payload, existing_token: str | None = None) -> tuple[Participant, str]:
