@@ -1,7 +1,7 @@
 """Server CPU per join and per vote, in one process, independent of the machine's load.
 
     python -m bench.joincost --n 200 --runs 5 [--db postgresql://127.0.0.1/bench] [--op join,vote]
-    python -m bench.joincost --n 30 --runs 1 --callgrind   # under valgrind: instruction counts
+    python -m bench.joincost --n 10 --op join --callgrind   # under valgrind: instructions
 
 A join is what a phone does after scanning the QR code: the join page (`GET /m/<code>`), the
 profile form (`POST /m/<code>/profil`), the socket's connect and the first snapshot. Each runs
@@ -160,17 +160,20 @@ def _one_run(app, bare, sio, args, results) -> None:
     ratelimits.reset()
     meeting = _meeting(app)
     code, did, org = meeting["code"], meeting["dialogue_id"], meeting["organization_ids"][0]
+    with_bare = "bare" in args.op
     for i in range(5):  # warm up: imports, templates, statement caches
         _join(app, code, did, org, i).disconnect()
-        _bare_join(bare, sio, "ABCDEF", i).disconnect()
+        if with_bare:
+            _bare_join(bare, sio, "ABCDEF", i).disconnect()
     phones, bare_phones = [], []
     for step in STEPS:
         STEPS[step] = 0.0
     results["join"].append(_cpu_per(
         lambda i: phones.append(_join(app, code, did, org, i)), args.n))
-    results["bare_join"].append(_cpu_per(
-        lambda i: bare_phones.append(_bare_join(bare, sio, "ABCDEF", i)), args.n))
-    if "vote" in args.op:
+    if with_bare:
+        results["bare_join"].append(_cpu_per(
+            lambda i: bare_phones.append(_bare_join(bare, sio, "ABCDEF", i)), args.n))
+    if "vote" in args.op and with_bare:
         qid = _question(app, meeting, phones[0])
         voters = phones[1:]  # not the question's author
         results["vote"].append(_cpu_per(lambda i: _vote(voters[i], qid), len(voters)))
@@ -212,7 +215,7 @@ def report(results: dict) -> None:
     print("\nmedian of runs (process CPU time per operation):")
     for op in ("join", "vote"):
         app_ms, bare_ms = med(op), med(f"bare_{op}")
-        if app_ms is None:
+        if app_ms is None or bare_ms is None:
             continue
         spread = ", ".join(f"{v * 1000:.2f}" for v in results[op])
         print(f"  {op}: {app_ms / bare_ms:.1f}× bare | app {app_ms:.2f} ms "
@@ -240,8 +243,7 @@ def callgrind(args) -> None:
             counts[n] = next(int(line.split()[1]) for line in f if line.startswith("summary:"))
     # Twice the joins minus once: start-up and warm-up cancel out.
     per = (counts[2 * args.n] - counts[args.n]) / args.n
-    print(f"instructions per {args.op_text} step (join + bare join"
-          f"{' + votes' if 'vote' in args.op else ''}): {per / 1e6:.1f} M")
+    print(f"instructions per {args.op_text} (twice {args.n} minus {args.n}): {per / 1e6:.1f} M")
 
 
 if __name__ == "__main__":
@@ -250,7 +252,8 @@ if __name__ == "__main__":
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--db", default=None, help="database URL (default: SQLite in a temp dir)")
-    parser.add_argument("--op", default="join,vote")
+    parser.add_argument("--op", default="join,vote,bare",
+                        help="join always; vote: also votes; bare: also the baseline")
     parser.add_argument("--callgrind", action="store_true")
     args = parser.parse_args()
     args.op_text = args.op
