@@ -35,7 +35,7 @@ class Stage:
 
     #: The projector's states, in the order a meeting passes them.
     STATES = ("waiting", "questions-start", "item", "poll-role", "poll-board", "poll-total",
-              "poll-closed", "questions", "focus", "closed")
+              "poll-closed", "split", "questions", "focus", "closed")
 
     def __init__(self):
         self.folder = Path(tempfile.mkdtemp(prefix="aterforing-screens-"))
@@ -159,6 +159,10 @@ class Stage:
     def view(self, name: str) -> dict:
         return self.emit("results_view", {"view": name})
 
+    def split(self, reflection_id: int | None) -> dict:
+        """Show a reflection's split on the projector (console: "att prata om"), or stop."""
+        return self.emit("split", {"reflection_id": reflection_id})
+
     def pin(self, on: bool = True) -> dict:
         return self.emit("moderate", {"action": "pin" if on else "unpin",
                                       "id": self.room["focus_question"]})
@@ -198,7 +202,11 @@ class Stage:
             self.view("board")
             self.close_poll()
             return "poll"
+        if state == "split":
+            self.split(self.room["reflection"])  # the closed poll's reflection, split by group
+            return "poll"
         if state == "questions":
+            self.split(None)
             self.view("role")
             self.agenda("next")  # Frågor till IVO
             return "questions"

@@ -105,7 +105,9 @@ def _groups(state: str) -> list[str]:
     """The bars each state shows, top to bottom: "Alla" first, then the groups in order."""
     roles, boards = ROLES, BOARDS
     return {"poll-role": ["Alla", *roles], "poll-board": ["Alla", *boards],
-            "poll-closed": ["Alla", *boards], "poll-total": ["Alla"]}.get(state, [])
+            "poll-closed": ["Alla", *boards], "poll-total": ["Alla"],
+            # The demo's widest split runs between the roles (politicians and social workers).
+            "split": ["Alla", *roles]}.get(state, [])
 
 
 def test_every_projector_state_fits_the_wall_at_every_size(browser, stage):
@@ -138,6 +140,8 @@ def test_every_projector_state_fits_the_wall_at_every_size(browser, stage):
             assert_accessible(page)
             if state == "poll-board":
                 _fifteen_boards(page, stage)
+                _boards_in_turns(page, stage)
+                _console_poll_card_fits(browser, stage)
         # What the closed meeting shows: thanks and what was agreed, no invitation to join.
         body = page.locator("#projector")
         assert "Tack för i dag!" in body.inner_text()
@@ -147,6 +151,69 @@ def test_every_projector_state_fits_the_wall_at_every_size(browser, stage):
         assert errors == []
     finally:
         context.close()
+
+
+#: Forty boards: more than two columns hold at 1280×720, so the groups take turns.
+FORTY = [f"Nämnd {i:02d}" for i in range(1, 41)]
+
+
+def _boards_in_turns(page, stage) -> None:
+    """Groups that do not fit in two columns are shown in turns, "Alla" on every page, each
+    page whole on one screen: every board appears within one round, none by scrolling."""
+    tally = _many_boards(stage.room["reflection"])
+    tally["by_board"] = {b: {"agree": 3 + i % 4, "partly": 2, "disagree": 1 + i % 3,
+                             "unknown": 1} for i, b in enumerate(FORTY)}
+    resize(page, 1280, 720, glide_ms=0)
+    page.evaluate("t => window.__socket.listeners('tally').forEach(f => f({stances: t}))", tally)
+    marker = page.locator("#pj-page")
+    seen, pages = [], []
+    for _turn in range(4):
+        assert marker.is_visible(), "forty boards at 1280x720: no page marker"
+        text = marker.inner_text()
+        if text in pages:
+            break
+        pages.append(text)
+        m = page.evaluate(MEASURE)
+        _check(m, f"forty boards, {text}", 720)
+        labels = [label for label, _h in m["bars"]]
+        assert labels[0] == "Alla", text
+        seen += labels[1:]
+        # The next turn comes by itself (PAGE_SECONDS in projector.js), without a scroll.
+        page.wait_for_function("t => document.getElementById('pj-page').textContent !== t",
+                               arg=text, timeout=15_000)
+    assert len(pages) >= 2, pages
+    assert sorted(seen) == FORTY, f"boards shown over one round: {seen}"
+    page.reload()
+    settle(page, "poll")
+
+
+CARD = """() => { const box = document.getElementById('c-results');
+  const card = box.closest('.card').getBoundingClientRect();
+  const out = [];
+  box.querySelectorAll('*').forEach(e => { const r = e.getBoundingClientRect();
+    if (r.width && (r.right > card.right + 0.5 || r.left < card.left - 0.5))
+      out.push(e.tagName + '.' + e.className); });
+  return {out: out.slice(0, 5), page: document.documentElement.scrollWidth, W: innerWidth}; }"""
+
+
+def _console_poll_card_fits(browser, stage) -> None:
+    """The console's poll card holds its results (by role and by board) inside its column, on
+    a laptop and on a phone, and the console never scrolls sideways."""
+    for width, height in ((1366, 768), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="sv-SE",
+                                      reduced_motion="reduce")
+        try:
+            context.add_cookies(stage.browser_cookies())
+            console = context.new_page()
+            console.goto(stage.console_url)
+            console.wait_for_selector("#c-results-board table", state="visible")
+            m = console.evaluate(CARD)
+            assert m["out"] == [], f"console at {width}x{height}: outside the poll card: {m}"
+            assert m["page"] <= m["W"], f"console at {width}x{height} scrolls sideways: {m}"
+            if width == 390:
+                assert_accessible(console)
+        finally:
+            context.close()
 
 
 def _fifteen_boards(page, stage) -> None:

@@ -26,8 +26,14 @@
     return a.localeCompare(b, "sv");
   }
 
+  // Every part carries its table role as well: in a narrow column the stylesheet lays the
+  // rows out as grids (the group above its numbers), and the roles keep it a table for a
+  // screen reader whatever the layout.
+  var ROLES = { table: "table", thead: "rowgroup", tbody: "rowgroup", tr: "row", td: "cell" };
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
+    if (ROLES[tag]) { node.setAttribute("role", ROLES[tag]); }
     if (className) { node.className = className; }
     if (text !== undefined && text !== null) { node.textContent = text; }
     return node;
@@ -61,14 +67,17 @@
     var tr = el("tr");
     var th = el("th", null, opts.groupHeading);
     th.scope = "col";
+    th.setAttribute("role", "columnheader");
     tr.appendChild(th);
     VALUES.forEach(function (v) {
       var h = el("th", "stance-col stance-" + v, opts.labels[v]);
       h.scope = "col";
+      h.setAttribute("role", "columnheader");
       tr.appendChild(h);
     });
     var hc = el("th", "stance-count", opts.countHeading);
     hc.scope = "col";
+    hc.setAttribute("role", "columnheader");
     tr.appendChild(hc);
     thead.appendChild(tr);
     table.appendChild(thead);
@@ -92,6 +101,7 @@
     var tr = el("tr");
     var th = el("th", null, label);
     th.scope = "row";
+    th.setAttribute("role", "rowheader");
     tr.appendChild(th);
     var cells = {};
     VALUES.forEach(function (v) {
