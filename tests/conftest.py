@@ -352,3 +352,21 @@ def _fresh_g_per_request(request):
     request_started.connect(_clear_g, app)
     yield
     request_started.disconnect(_clear_g, app)
+
+
+# --- figures: measured by tests, printed once in the run's summary ------------------------------
+# A test records a line with `record_property("figure", text)`; the line travels with the
+# test's report (also from an xdist worker) and stands under "figures" at the end of the run.
+_FIGURES: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        _FIGURES.extend(value for key, value in report.user_properties if key == "figure")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _FIGURES:
+        terminalreporter.section("figures")
+        for line in _FIGURES:
+            terminalreporter.write_line(line)

@@ -1,25 +1,31 @@
 """The real server (gunicorn + gevent) under faults: killed mid-meeting with SIGKILL and
-restarted, with fifty phones that keep an outbox like live-core.js; and oversized messages."""
+restarted, on SQLite and on PostgreSQL, with 200 phones that keep an outbox like
+live-core.js; and oversized messages. The kill's figures (phones, acknowledged, stored,
+duplicates, lost, seconds to recover) are printed in the test run's summary."""
 
 import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import socketio as socketio_client
+import sqlalchemy as sa
 from conftest import ROOT, free_port, server_env, start_server
 
-PHONES = 50
+#: FAULT_PHONES=200 plays the issue's full room (outside `make test`: see the closing note).
+PHONES = int(os.environ.get("FAULT_PHONES", "50"))
 QUESTIONS = 3
+#: After the restart every phone is back and has everything it sent acknowledged within this.
+RECOVERY_SECONDS = 10
 
 SETUP = r"""
 import json, sys
@@ -58,7 +64,7 @@ with app.app_context():
 class Server:
     env: dict
     port: int
-    path: Path
+    database_url: str
     dialogue: int
     cookie: str
     phones: list
@@ -99,20 +105,25 @@ class Server:
                 self.kill()
 
     def rows(self) -> list[tuple]:
-        with sqlite3.connect(self.path) as conn:
-            return conn.execute(
-                "SELECT id, client_id, participant_id, text, status, personal_data_flag, "
-                "merged_into_id FROM contributions ORDER BY created_at, id").fetchall()
+        engine = sa.create_engine(self.database_url, poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                return [tuple(r) for r in conn.execute(sa.text(
+                    "SELECT id, client_id, participant_id, text, status, personal_data_flag, "
+                    "merged_into_id FROM contributions ORDER BY created_at, id"))]
+        finally:
+            engine.dispose()
 
 
-def _serve(tmp_path, phones: int) -> Server:
-    path = tmp_path / "live.sqlite3"
-    env = server_env(f"sqlite:///{path}")
+def _serve(tmp_path, phones: int, database_url: str | None = None) -> Server:
+    database_url = database_url or f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    env = server_env(database_url)
     setup_env = {**env, "SOCKETIO_ASYNC_MODE": "threading"}
     done = subprocess.run([sys.executable, "-c", SETUP, str(phones)], env=setup_env, cwd=ROOT,
                           capture_output=True, text=True, check=True)
     data = json.loads(done.stdout.strip().splitlines()[-1])
-    server = Server(env, free_port(), path, data["dialogue"], data["cookie"], data["phones"])
+    server = Server(env, free_port(), database_url, data["dialogue"], data["cookie"],
+                    data["phones"])
     server.start()
     return server
 
@@ -137,9 +148,10 @@ def _close_client_sockets(monkeypatch):
         ws.shutdown()  # close() skips the socket once the connection is marked closed
 
 
-@pytest.fixture
-def server(tmp_path):
-    server = _serve(tmp_path, PHONES)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def server(request, tmp_path):
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    server = _serve(tmp_path, PHONES, url)
     yield server
     server.stop()
 
@@ -154,6 +166,7 @@ class Phone:
     outbox: list = field(default_factory=list)
     acked: dict = field(default_factory=dict)  # client id -> acknowledged item
     errors: list = field(default_factory=list)
+    retried: list = field(default_factory=list)
 
     def __post_init__(self):
         self.sio = socketio_client.Client(reconnection=True, reconnection_delay=0.2,
@@ -194,18 +207,22 @@ class Phone:
     def run(self, deadline: float):
         """Send every item until it is acknowledged, as live-core.js does across reconnects."""
         rng = random.Random(self.participant_id)
+        wait = 0.2
         while self.outbox and time.monotonic() < deadline:
             item = self.outbox[0]
             try:
-                ack = self.call("submit", item)
+                ack = self.call("submit", item, timeout=5)
             except Exception:  # not connected, or no answer in time: the item stays queued
-                time.sleep(0.1)
+                time.sleep(wait * rng.uniform(0.5, 1.5))  # backoff with jitter, as phone.js
+                wait = min(wait * 2, 2.0)
                 continue
+            wait = 0.2
             if ack.get("ok"):
                 self.acked[item["client_id"]] = ack["item"]
                 self.outbox.pop(0)
                 time.sleep(rng.uniform(0.05, 0.4))
-            elif ack.get("error") in ("server", "rate_limited"):
+            elif ack.get("error") in ("server", "rate_limited", "busy"):
+                self.retried.append(ack.get("error"))
                 time.sleep(0.3)
             else:
                 self.errors.append(ack)
@@ -230,14 +247,16 @@ def _in_parallel(fn, items):
     return threads
 
 
-def test_fifty_phones_lose_nothing_and_store_nothing_twice_when_the_server_is_killed(server):
+@pytest.mark.xdist_group("fault-kill")
+def test_phones_lose_nothing_and_are_back_within_10_s_when_the_server_is_killed(
+        server, record_property):
     started = time.monotonic()
     phones = [Phone(server, pid, token) for pid, token in server.phones]
     for t in _in_parallel(lambda p: p.connect(), phones):
-        t.join(20)
+        t.join(60)
     assert all(p.sio.connected for p in phones)
 
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     workers = _in_parallel(lambda p: p.run(deadline), phones)
     total = PHONES * QUESTIONS
     # Kill the server while the phones are in the middle of sending.
@@ -247,12 +266,19 @@ def test_fifty_phones_lose_nothing_and_store_nothing_twice_when_the_server_is_ki
     acked_before_kill = sum(len(p.acked) for p in phones)
     stored_at_kill = len(server.rows())
     server.start()  # the same port and database: the phones reconnect by themselves
+    restarted = time.monotonic()
     for t in workers:
         t.join(max(0.1, deadline - time.monotonic()))
+    # Back: every phone connected again with all it sent acknowledged.
+    while time.monotonic() < deadline and not all(p.sio.connected for p in phones):
+        time.sleep(0.05)
+    recovered = time.monotonic() - restarted
     assert 0 < acked_before_kill < total, "the kill should land mid-run"
 
     assert [p.errors for p in phones if p.errors] == []
-    assert [p.participant_id for p in phones if p.outbox] == [], "unsent items left"
+    assert [p.participant_id for p in phones if p.outbox] == [], (
+        "unsent items left", sum(p.sio.connected for p in phones), Counter(
+            e for p in phones for e in p.retried))
     rows = server.rows()
     assert len(rows) >= stored_at_kill
     by_client_id = {}
@@ -287,8 +313,13 @@ def test_fifty_phones_lose_nothing_and_store_nothing_twice_when_the_server_is_ki
     for p in phones:
         p.close()
     elapsed = time.monotonic() - started
-    print(f"\n{total} submissions from {PHONES} phones, {acked_before_kill} acknowledged "
-          f"before the kill, {stored_at_kill} stored at the kill; {elapsed:.1f} s")
+    database = server.database_url.split(":", 1)[0].split("+")[0]
+    record_property("figure", (
+        f"SIGKILL and restart on {database}: {PHONES} phones, {total} submitted, "
+        f"{len(acks)} acknowledged ({acked_before_kill} before the kill), {len(rows)} stored, "
+        f"0 duplicates, 0 lost, every phone back and current {recovered:.1f} s after the "
+        f"restart; {elapsed:.0f} s in all"))
+    assert recovered <= RECOVERY_SECONDS, f"phones back only after {recovered:.1f} s"
 
 
 # --- the message size limit -------------------------------------------------------------------
