@@ -25,7 +25,7 @@ PROJECTOR_SIZES = ((1280, 720), (1366, 768), (1920, 1080), (3840, 2160))
 DEVICE_SIZES = ((390, 844), (1366, 768))
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 #: The projector's states photographed (the stage passes through a few more on the way).
-PHOTOGRAPHED = ("waiting", "item", "poll-role", "poll-board", "poll-total", "poll-closed",
+PHOTOGRAPHED = ("waiting", "item", "poll-role", "poll-board", "poll-total", "poll-closed", "split",
                 "questions", "focus", "closed")
 PREFIXES = ("projector-", "phone-", "console-")
 
