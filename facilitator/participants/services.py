@@ -5,7 +5,7 @@ from datetime import timedelta
 from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, insert, inspect, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.clock import utcnow
@@ -23,7 +23,13 @@ from ..extensions import db
 from ..organizations.models import Organization
 from ..privacy import contains_personal_number
 from .forms import NO_BOARD, ProfileForm
-from .models import ROLE_LABELS, Participant, Role
+from .models import Participant, Role
+from .names import (  # noqa: F401  (names.py is their home; callers import them from here too)
+    display_name,
+    display_name_of,
+    display_names,
+    role_label,
+)
 
 #: Statuses in which people can join and take part.
 JOINABLE = (DialogueStatus.PUBLISHED, DialogueStatus.LIVE)
@@ -40,13 +46,6 @@ def cookie_name(dialogue: Dialogue) -> str:
 
 def cookie_name_for(dialogue_id: int) -> str:
     return f"deltagare_{dialogue_id}"
-
-
-def role_label(role) -> str:
-    try:
-        return str(ROLE_LABELS[Role(role)])
-    except ValueError:
-        return str(role)
 
 
 # --- finding the dialogue ------------------------------------------------------------
@@ -287,121 +286,6 @@ def profile_values(participant: Participant) -> dict:
         "role": participant.role.value,
         "name": participant.name or "",
     }
-
-
-# --- pseudonymous display names ------------------------------------------------------
-
-
-def _names(named: bool, rows, counts: dict | None = None) -> dict[int, str]:
-    """rows: (participant id, organization id, board short name, role, name, name_flagged).
-
-    `named`: the dialogue shows names (`ParticipationMode.NAMED`).
-    `counts`: participants per (organization id, role) in the whole dialogue; counted from
-    `rows` when not given (then `rows` must be every participant)."""
-    if counts is None:
-        counts = {}
-        for _pid, org_id, _short, role, _name, _flagged in rows:
-            counts[(org_id, role)] = counts.get((org_id, role), 0) + 1
-    result = {}
-    labels: dict[Role, str] = {}  # translating once per role, not once per participant
-    for pid, org_id, short, role, name, flagged in rows:
-        role = Role(role)
-        if org_id is None and role == Role.IVO:
-            group, pseudonym = "IVO", "IVO"
-        else:
-            group = short if org_id is not None else _("Övriga")
-            # A role that only one person of this board has would single them out.
-            if counts.get((org_id, role), 0) > 1:
-                if role not in labels:
-                    labels[role] = role_label(role)
-                pseudonym = f"{group} · {labels[role]}"
-            else:
-                pseudonym = group
-        if named and name and not flagged:
-            result[pid] = f"{name} · {group}"
-        else:
-            result[pid] = pseudonym
-    return result
-
-
-def _rows(dialogue_id: int):
-    return db.session.execute(
-        select(
-            Participant.id, Participant.organization_id, Organization.short_name,
-            Participant.role, Participant.name, Participant.name_flagged,
-        )
-        .outerjoin(Organization, Organization.id == Participant.organization_id)
-        .where(Participant.dialogue_id == dialogue_id)
-    ).all()
-
-
-@lru_cache(maxsize=2)
-def _some_rows_query(by_ids: bool):
-    """The statement of `_some_rows`, built once: building it (an alias, a subquery) costs
-    more than running it. Picks `pid`, or `ids` of dialogue `dialogue_id`."""
-    peer = Participant.__table__.alias("peer")
-    group_size = (
-        select(func.count()).select_from(peer)
-        .where(peer.c.dialogue_id == Participant.dialogue_id, peer.c.role == Participant.role,
-               peer.c.organization_id.is_not_distinct_from(Participant.organization_id))
-        .scalar_subquery()
-    )
-    if by_ids:
-        where = (Participant.dialogue_id == bindparam("dialogue_id")) \
-            & Participant.id.in_(bindparam("ids", expanding=True))
-    else:
-        where = Participant.id == bindparam("pid")
-    return (
-        select(
-            Participant.id, Participant.organization_id, Organization.short_name,
-            Participant.role, Participant.name, Participant.name_flagged,
-            Dialogue.participation_mode, group_size,
-        )
-        .join(Dialogue, Dialogue.id == Participant.dialogue_id)
-        .outerjoin(Organization, Organization.id == Participant.organization_id)
-        .where(where)
-    )
-
-
-def _some_rows(**params) -> tuple[bool, list, dict]:
-    """The rows of some participants, their dialogue's mode and the size of each one's
-    (board, role) group, in one statement: a join needs one name in a room of thousands,
-    and a statement costs more than the counting."""
-    rows = db.session.execute(_some_rows_query("ids" in params), params).all()
-    named = bool(rows) and rows[0][6] == ParticipationMode.NAMED
-    counts = {(r[1], r[3]): r[7] for r in rows}
-    return named, [tuple(r[:6]) for r in rows], counts
-
-
-def display_names(dialogue_id: int, participant_ids=None) -> dict[int, str]:
-    """Display names in a dialogue: everyone's (for lists), or only those of
-    `participant_ids` (a meeting of thousands needs a few names, not all)."""
-    if participant_ids is None:
-        dialogue = db.session.get(Dialogue, dialogue_id)
-        if dialogue is None:
-            return {}
-        return _names(dialogue.participation_mode == ParticipationMode.NAMED,
-                      _rows(dialogue_id))
-    ids = {pid for pid in participant_ids if pid is not None}
-    if not ids:
-        return {}
-    named, rows, counts = _some_rows(dialogue_id=dialogue_id, ids=list(ids))
-    return _names(named, rows, counts)
-
-
-def display_name(participant: Participant) -> str:
-    """"Gnesta · Socialsekreterare", "Gnesta" where the role would single one person out,
-    "IVO" for IVO staff without a board; the name only in named dialogues and never a
-    flagged one."""
-    # The id from the identity key: a participant just committed is not read back first.
-    identity = inspect(participant).identity
-    return display_name_of(identity[0] if identity else participant.id)
-
-
-def display_name_of(pid: int) -> str:
-    """As `display_name`, by the participant's id."""
-    named, rows, counts = _some_rows(pid=pid)
-    return _names(named, rows, counts).get(pid, _("Deltagare"))
 
 
 def participant_count(dialogue_id: int) -> int:
