@@ -36,15 +36,17 @@ class Config:
         "pool_pre_ping": _env("DATABASE_PRE_PING", "0") not in ("0", "false", "no"),
     }
     #: The connection pool of one process (one gevent worker). Its greenlets share the pool:
-    #: a socket event holds a connection for a few milliseconds, so ten carry a busy meeting
-    #: and five more absorb a burst (a restart's reconnects). A greenlet waits at most
+    #: a socket event holds a connection for a few milliseconds of its own work, but also
+    #: while the other greenlets have the core, so in a rush (200 phones reconnecting after
+    #: a restart) 15 gave up so often that the room was back only after 11 s; 20 + 10
+    #: brought it back in 7–8 s (tests/test_live_fault.py). A greenlet waits at most
     #: DATABASE_POOL_TIMEOUT seconds for a connection, then its event gives up and is
     #: answered at once with a refusal the phone retries: far shorter than the phone's 8 s
     #: wait for an acknowledgement, so waits do not pile up behind each other. PostgreSQL
     #: needs max_connections above (size + overflow) × processes (docs/deploy.md). For
     #: PostgreSQL only (`pool_engine_options`).
-    DATABASE_POOL_SIZE = _env_int("DATABASE_POOL_SIZE", 10)
-    DATABASE_MAX_OVERFLOW = _env_int("DATABASE_MAX_OVERFLOW", 5)
+    DATABASE_POOL_SIZE = _env_int("DATABASE_POOL_SIZE", 20)
+    DATABASE_MAX_OVERFLOW = _env_int("DATABASE_MAX_OVERFLOW", 10)
     DATABASE_POOL_TIMEOUT = _env_int("DATABASE_POOL_TIMEOUT", 2)  # whole seconds (SQLAlchemy)
     #: Seconds a process reuses the room's part of a live snapshot (`live/roomcache.py`).
     LIVE_SNAPSHOT_CACHE_SECONDS = float(_env("LIVE_SNAPSHOT_CACHE_SECONDS", "1.0"))

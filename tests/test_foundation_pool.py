@@ -14,8 +14,8 @@ def test_postgresql_gets_the_pool_sized_for_one_worker_and_a_short_wait(postgres
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": postgres_url})
     with app.app_context():
         pool = db.engine.pool
-        assert (pool.size(), pool._max_overflow, pool.timeout()) == (10, 5, 2)
-        held = [db.engine.connect() for _ in range(15)]  # every connection in use
+        assert (pool.size(), pool._max_overflow, pool.timeout()) == (20, 10, 2)
+        held = [db.engine.connect() for _ in range(30)]  # every connection in use
         try:
             started = time.monotonic()
             with pytest.raises(PoolTimeout):

@@ -148,3 +148,46 @@ def test_the_outbox_goes_out_after_the_commit_and_never_after_a_rollback(app):
     uow.commit()
     uow.commit()
     assert sent == ["first", "second"]
+
+
+def test_a_connect_refused_for_a_busy_database_says_retry_and_the_next_connect_works(
+        locked_app, monkeypatch):
+    """In the rush after a restart the pool can run dry during a connect: the phone is
+    refused with `retry` (live-core.js connects again), not left connected to nothing, and
+    an unknown participant is still refused for good."""
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from facilitator.live import events as live_events
+
+    app, _path, make_socket = locked_app
+    meeting = build_meeting(app, make_socket)
+    meeting.go_live()
+    _pid, token = meeting.join()
+    refusals = []  # what the server tells a refused client (the CONNECT_ERROR packet)
+
+    class Spied(socketio.server.packet_class):
+        def __init__(self, packet_type=2, data=None, *args, **kwargs):
+            if packet_type == 4:  # CONNECT_ERROR
+                refusals.append(data)
+            super().__init__(packet_type, data, *args, **kwargs)
+
+    monkeypatch.setattr(socketio.server, "packet_class", Spied)
+    real = live_events.participant_row_by_token
+
+    def pool_dry(*args):
+        raise PoolTimeout("QueuePool limit reached, connection timed out, timeout 2.00")
+
+    monkeypatch.setattr(live_events, "participant_row_by_token", pool_dry)
+    refused_phone = meeting.phone(token=token)
+    assert not refused_phone.is_connected()
+    # socket.io-client hands this to `connect_error` as err.message and err.data.
+    assert refusals == [{"message": "busy", "data": {"retry": True}}]
+
+    monkeypatch.setattr(live_events, "participant_row_by_token", real)
+    phone = meeting.phone(token=token)
+    assert phone.is_connected()
+    ok(phone.emit("snapshot", {}, callback=True))
+
+    stranger = meeting.phone(token="no-such-token")
+    assert not stranger.is_connected()
+    assert len(refusals) == 2 and "data" not in refusals[1], refusals

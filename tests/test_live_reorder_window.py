@@ -1,6 +1,7 @@
 """The clients' reorder window (static/js/live-core.js, run under Node): a change that comes
 before its predecessor waits for it and both are applied in seq order without a snapshot; a
-change that is really lost makes the client take one snapshot once the window has passed."""
+change that is really lost makes the client take one snapshot once the window has passed.
+And a connect refused for a passing reason (`retry`) is tried again; no other refusal is."""
 
 import json
 import shutil
@@ -67,3 +68,43 @@ def test_an_early_change_waits_and_a_lost_one_takes_a_snapshot(tmp_path):
     assert result["snapshots"] == 2
     assert result["applied"] == [11, 12, 13, 16]
     assert result["stats"]["lost"] == 1
+
+
+RETRY_HARNESS = r"""
+const fs = require("fs");
+const handlers = {};
+let connects = 0;
+const socket = {
+  connected: false, active: false,
+  on(name, fn) { handlers[name] = fn; },
+  timeout() { return this; },
+  emit() {},
+  connect() { connects += 1; },
+};
+global.window = {io: () => socket, sessionStorage: {getItem: () => null, setItem() {}},
+                 crypto: {randomUUID: () => "x"}, setTimeout, clearTimeout};
+new Function("window", fs.readFileSync(process.argv[2], "utf8"))(global.window);
+new window.AterforingLive.Live({dialogue: 1, onSnapshot() {}});
+const busy = () => { const e = new Error("busy"); e.data = {retry: true}; return e; };
+handlers.connect_error(busy());                       // refused for a passing reason
+setTimeout(() => {
+  const afterBusy = connects;
+  handlers.connect_error(new Error("not_authenticated"));  // refused for good
+  socket.active = true;
+  handlers.connect_error(busy());  // still trying by itself (the server was down): no extra
+  setTimeout(() => console.log(JSON.stringify({afterBusy, connects})), 1200);
+}, 1100);
+"""
+
+
+def test_a_connect_refused_for_a_passing_reason_is_tried_again_and_no_other(tmp_path):
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    script = tmp_path / "retry.js"
+    script.write_text(RETRY_HARNESS)
+    done = subprocess.run([node, str(script), str(ROOT / "facilitator/static/js/live-core.js")],
+                          capture_output=True, text=True, timeout=30, check=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    # One connect after the pause (0.5–1 s for the first retry), none for the others.
+    assert result == {"afterBusy": 1, "connects": 1}

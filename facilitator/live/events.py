@@ -10,6 +10,7 @@ from functools import wraps
 from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_socketio import ConnectionRefusedError as Refused
 from flask_socketio import join_room
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -94,6 +95,12 @@ def on_connect(auth=None):
             return False
     except DomainError:
         return False
+    except Exception as error:
+        if not _busy(error):
+            raise
+        # A passing reason (a restart's rush on the pool, a locked database): refused with
+        # `retry`, so the client connects again after a pause instead of giving up.
+        raise Refused("busy", {"retry": True}) from None
     finally:
         db.session.remove()
     app = current_app._get_current_object()

@@ -11,10 +11,14 @@ same for all of them. It is cached per app and dialogue and reused while
 - it is younger than `LIVE_SNAPSHOT_CACHE_SECONDS` (votes and stances stored by another
   process show after at most that long; their `tally` broadcasts reach the phones anyway).
 
-Names are not cached: they depend on who has joined, and are looked up per snapshot.
+The questions' author names are part of it (one lookup per build, not per snapshot). They
+depend on who has joined, which changes no seq, so they may be up to the age above behind:
+a group only grows meanwhile (a removal is a deletion and rebuilds), so a late name shows
+less of its author than it may, never more. A phone's own name is looked up per snapshot.
 """
 
 import itertools
+import threading
 import time
 import weakref
 
@@ -29,6 +33,11 @@ DEFAULT_SECONDS = 1.0
 #: writes a participant, every event may write an audit entry or touch a login).
 _IGNORED = frozenset({"participants", "audit_entries", "login_sessions", "users",
                       "api_tokens"})
+
+#: The builds under way, by (app, dialogue id, seq).
+_building: dict[tuple, "_Flight"] = {}
+#: How long a snapshot waits for another's build before building its own.
+_WAIT_SECONDS = 2.0
 
 _counter = itertools.count(1)
 _generation = 0
@@ -99,13 +108,38 @@ def get(dialogue_id: int, seq: int):
     return room
 
 
+class _Flight:
+    """A build under way, and what it built."""
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.room = None
+
+
 def build(dialogue_id: int, seq: int, make):
-    """Build the room part with `make()` and keep it (unless something changed meanwhile)."""
-    generation, built_at = _generation, time.monotonic()
-    room = make()
-    if _seconds() > 0:
-        app = current_app._get_current_object()
+    """Build the room part with `make()` and keep it (unless something changed meanwhile).
+
+    One build at a time per dialogue and seq: after a restart hundreds of phones ask for a
+    snapshot at once, and each building its own would hold a pooled connection and the CPU
+    for the same result. The others wait for the first build (a greenlet under gevent) and
+    take what it built, as if they had asked a moment earlier: changes with a later seq
+    reach them as changes, and votes as absolute tallies."""
+    if _seconds() <= 0:
+        return make()
+    app = current_app._get_current_object()
+    key = (app, dialogue_id, seq)
+    flight = _building.get(key)
+    if flight is not None:
+        flight.done.wait(_WAIT_SECONDS)
+        return flight.room if flight.room is not None else make()
+    flight = _building[key] = _Flight()
+    try:
+        generation, built_at = _generation, time.monotonic()
+        flight.room = make()
         # Stored with the generation seen before building: a commit during the build makes
         # the next snapshot build again rather than trust what may predate it.
-        _caches.setdefault(app, {})[dialogue_id] = (seq, generation, built_at, room)
-    return room
+        _caches.setdefault(app, {})[dialogue_id] = (seq, generation, built_at, flight.room)
+        return flight.room
+    finally:
+        del _building[key]
+        flight.done.set()

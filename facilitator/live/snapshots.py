@@ -17,7 +17,7 @@ from ..followups.queries import public_items
 from ..meetings.models import RESULTS_VIEWS, Meeting, used_seconds
 from ..meetings.services import current_timing, open_poll, stances_visible_to_room
 from ..participants.models import Participant
-from ..participants.services import display_names
+from ..participants.services import display_name_of, display_names
 from . import presence, ratelimits, roomcache, split, tallies, views
 from .actors import FACILITATOR, PARTICIPANT, Actor, require_facilitator
 
@@ -54,6 +54,17 @@ def _public_contributions(dialogue_id: int) -> list[tuple[dict, int | None]]:
 
 def _with_names(questions: list[tuple[dict, int | None]], names: dict[int, str]) -> list[dict]:
     return [{**q, "by": names.get(pid, "")} for q, pid in questions]
+
+
+def _named_room(dialogue: Dialogue, audience: str) -> dict:
+    """The room part for phones and projectors, its questions signed with their authors'
+    names: built once per seq and shared (`roomcache`), so a rush of snapshots does not look
+    up the same names for each. A name cached a moment too long errs on the safe side: a
+    group only grows between builds (a removal is a deletion, which rebuilds), so a stale
+    name shows less of its author, never more."""
+    room = _room(dialogue, audience)
+    names = _names(dialogue.id, {pid for _q, pid in room["questions"]})
+    return {**room, "questions": _with_names(room["questions"], names)}
 
 
 def _room(dialogue: Dialogue, audience: str) -> dict:
@@ -118,19 +129,17 @@ def snapshot(actor: Actor) -> dict:
             dialogue = db.session.get(Dialogue, dialogue_id)
             if dialogue is None:
                 raise NotFound(_("Dialogen finns inte."))
-            room = roomcache.build(dialogue.id, dialogue.seq, lambda: _room(dialogue, actor.kind))
+            room = roomcache.build(dialogue.id, dialogue.seq,
+                                   lambda: _named_room(dialogue, actor.kind))
     me = actor.participant_id if actor.kind == PARTICIPANT else None
     if actor.kind == FACILITATOR:
         names = _author_names(dialogue.id)  # the queue shows every author (below)
+        data = {**room, "audience": actor.kind,
+                "questions": _with_names(room["questions"], names)}
     else:
-        # Names of the public questions' authors (and of `me`), not the whole room's.
-        wanted = {pid for _q, pid in room["questions"]}
-        if me is not None:
-            wanted.add(me)
-        names = _names(actor.dialogue_id, wanted)
-    data = {**room, "audience": actor.kind, "questions": _with_names(room["questions"], names)}
+        data = {**room, "audience": actor.kind}
     if me is not None:
-        data.update(_own_part(me, names.get(me, "")))
+        data.update(_own_part(me, display_name_of(me)))
     if actor.kind == FACILITATOR:
         everything = db.session.scalars(
             select(Contribution).where(Contribution.dialogue_id == dialogue.id)

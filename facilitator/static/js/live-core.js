@@ -55,15 +55,26 @@
     this.connected = false;
     var auth = { dialogue: options.dialogue, as: options.as };
     if (options.token) { auth.token = options.token; }
-    this.socket = global.io({ auth: auth, transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
+    this.socket = global.io({ auth: auth, transports: ["websocket", "polling"], reconnectionDelayMax: 2000 });
     var self = this;
+    this.connectAttempt = 0;  // refusals for a passing reason in a row
     this.socket.on("connect", function () {
       self.connected = true;
+      self.connectAttempt = 0;
       self._status("connected");
       self.refresh().then(function () { self._flushOutbox(); });
     });
     this.socket.on("disconnect", function () { self.connected = false; self._status("disconnected"); });
-    this.socket.on("connect_error", function () { self._status("disconnected"); });
+    this.socket.on("connect_error", function (err) {
+      self._status("disconnected");
+      // The server was there but refused for a passing reason (`retry`, e.g. a busy database
+      // right after a restart): socket.io does not try again after a refusal, so we do, with
+      // the same pause as a resend. Other refusals (an unknown participant) stay refused.
+      if (!self.socket.active && err && err.data && err.data.retry) {
+        self.connectAttempt += 1;
+        global.setTimeout(function () { self.socket.connect(); }, retryDelay(self.connectAttempt));
+      }
+    });
     this.socket.on("session_ended", function () { self._status("ended"); self.socket.disconnect(); });
     this.socket.on("change", function (msg) { self._change(msg); });
     this.socket.on("tally", function (msg) { if (options.onTally) { options.onTally(msg); } });
