@@ -32,7 +32,7 @@ QUESTIONS = 3
 ACK_TIMEOUT = 8.0
 #: After the restart every phone is back and has everything it sent acknowledged within this:
 #: the issue's 10 s. On PostgreSQL this 2-core machine, shared by the server, PostgreSQL and
-#: the 200 phones, took 6.7–13.4 s in ten runs (the one worker's core is the limit: see the
+#: the 200 phones, took 6.7–13.4 s in five runs (the one worker's core is the limit: see the
 #: closing note), so the bound there is looser until the worker needs less per event.
 RECOVERY_SECONDS = {"sqlite": 10, "postgresql": 15}
 
