@@ -48,10 +48,19 @@ class Config:
     DATABASE_POOL_SIZE = _env_int("DATABASE_POOL_SIZE", 20)
     DATABASE_MAX_OVERFLOW = _env_int("DATABASE_MAX_OVERFLOW", 10)
     DATABASE_POOL_TIMEOUT = _env_int("DATABASE_POOL_TIMEOUT", 2)  # whole seconds (SQLAlchemy)
+    #: Milliseconds a PostgreSQL statement waits for a lock (`lock_timeout`), then the event
+    #: answers `busy`: a table locked by a migration or a backup for seconds must not hold
+    #: the phones' events (and the pool's connections) past the phone's 8 s wait.
+    DATABASE_LOCK_TIMEOUT_MS = _env_int("DATABASE_LOCK_TIMEOUT_MS", 2000)
     #: Seconds a process reuses the room's part of a live snapshot (`live/roomcache.py`).
     LIVE_SNAPSHOT_CACHE_SECONDS = float(_env("LIVE_SNAPSHOT_CACHE_SECONDS", "1.0"))
-    #: Seconds a SQLite writer waits for a lock before giving up.
-    SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 5000)
+    #: Milliseconds a SQLite writer waits for a lock before giving up (the event answers
+    #: `busy`, and the phone sends again). Short on purpose: SQLite waits inside its C
+    #: library, which holds the whole gevent worker, so with 5 s a database locked by
+    #: another program for 8 s froze every phone until their answers timed out; with 50 ms
+    #: each gets `busy` within 3 s (tests/test_live_fault.py). The process's own writes
+    #: never wait for each other: nothing yields to another greenlet inside a write.
+    SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 50)
     #: Redis URL that joins several server processes, e.g. redis://127.0.0.1:6379/0.
     SOCKETIO_MESSAGE_QUEUE = _env("SOCKETIO_MESSAGE_QUEUE")
     #: Redis channel of the message queue; servers that share one must use the same.
@@ -153,7 +162,8 @@ class Config:
 
 
 def pool_engine_options(config) -> dict:
-    """SQLALCHEMY_ENGINE_OPTIONS with the pool's size, overflow and timeout for PostgreSQL.
+    """SQLALCHEMY_ENGINE_OPTIONS for PostgreSQL: the pool's size, overflow and timeout, and
+    the connections' lock timeout.
 
     SQLite keeps SQLAlchemy's own pool: its writers wait for each other inside SQLite (the
     busy timeout), which holds the whole gevent worker anyway, not in the pool.
@@ -165,6 +175,9 @@ def pool_engine_options(config) -> dict:
     options.setdefault("pool_size", config["DATABASE_POOL_SIZE"])
     options.setdefault("max_overflow", config["DATABASE_MAX_OVERFLOW"])
     options.setdefault("pool_timeout", config["DATABASE_POOL_TIMEOUT"])
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args.setdefault("options", f"-c lock_timeout={int(config['DATABASE_LOCK_TIMEOUT_MS'])}")
+    options["connect_args"] = connect_args
     return options
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import BASE_DIR, CONFIGS, INSTANCE_DIR, pool_engine_options
+from config import BASE_DIR, CONFIGS, INSTANCE_DIR, Config, pool_engine_options
 
 from . import (
     accounts,
@@ -116,7 +116,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
         try:
             timeout = current_app.config["SQLITE_BUSY_TIMEOUT_MS"]
         except RuntimeError:
-            timeout = 5000
+            timeout = Config.SQLITE_BUSY_TIMEOUT_MS
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={int(timeout)}")

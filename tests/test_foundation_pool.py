@@ -25,6 +25,8 @@ def test_postgresql_gets_the_pool_sized_for_one_worker_and_a_short_wait(postgres
             for connection in held:
                 connection.close()
         assert 1.9 <= waited < 4, waited
+        with db.engine.connect() as connection:  # a lock is waited for 2 s at most, too
+            assert connection.exec_driver_sql("SHOW lock_timeout").scalar() == "2s"
         db.engine.dispose()
 
 

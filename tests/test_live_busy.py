@@ -191,3 +191,38 @@ def test_a_connect_refused_for_a_busy_database_says_retry_and_the_next_connect_w
     stranger = meeting.phone(token="no-such-token")
     assert not stranger.is_connected()
     assert len(refusals) == 2 and "data" not in refusals[1], refusals
+
+
+def test_resends_the_database_was_too_busy_for_do_not_use_up_the_limit(locked_app):
+    """Five questions a minute: a phone that resends one item ten times while the database
+    is locked still has four more to ask once it is free."""
+    app, path, make_socket = locked_app
+    app.config["LIVE_RATE_LIMITS"] = {"submit": "5/minute"}
+    meeting = build_meeting(app, make_socket)
+    meeting.go_live()
+    phone = meeting.phone()
+    item = {"client_id": uuid.uuid4().hex, "kind": "question", "text": "Vem följer upp?"}
+    locked, released = threading.Event(), threading.Event()
+
+    def hold():
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn.execute("BEGIN EXCLUSIVE")
+        locked.set()
+        released.wait(10)
+        conn.execute("COMMIT")
+        conn.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert locked.wait(5)
+    answers = [phone.emit("submit", item, callback=True)["error"] for _ in range(10)]
+    released.set()
+    holder.join(5)
+    assert answers == ["busy"] * 10
+    assert ok(phone.emit("submit", item, callback=True))["created"] is True
+    for n in range(4):
+        ok(phone.emit("submit", {"client_id": uuid.uuid4().hex, "kind": "question",
+                                 "text": f"Fråga {n}"}, callback=True))
+    over = phone.emit("submit", {"client_id": uuid.uuid4().hex, "kind": "question",
+                                 "text": "En för mycket"}, callback=True)
+    assert over["error"] == "rate_limited"  # the limit itself still holds

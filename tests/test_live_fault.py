@@ -8,6 +8,7 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
+import psycopg
 import pytest
 import socketio as socketio_client
 import sqlalchemy as sa
@@ -227,6 +229,7 @@ class RoomPhone:
         self.acked: dict = {}
         self.errors: list = []
         self.retried: list = []
+        self.answers: list = []  # (sent at, seconds to the answer, "ok" or the error)
         self.sock: Socket | None = None
         self.current_at: float | None = None  # connected, snapshot taken, outbox empty
 
@@ -275,17 +278,19 @@ class RoomPhone:
                 await asyncio.sleep(0.1)
                 continue
             item = self.outbox[0]
+            sent = time.monotonic()
             try:
                 ack = await self.call("submit", item)
             except (TimeoutError, Refused):
                 ack = {"ok": False, "error": "timeout"}
+            self.answers.append((sent, time.monotonic() - sent, ack.get("error", "ok")))
             if ack.get("ok"):
                 self.acked[item["client_id"]] = ack["item"]
                 self.outbox.pop(0)
                 attempt = 0
                 if kill_at.is_set() is False:  # before the kill: the room's pace
                     await asyncio.sleep(self.rng.uniform(0.05, 0.4))
-            elif ack.get("error") in ("timeout", "server", "busy", "empty", "rate_limited"):
+            elif ack.get("error") in ("timeout", "server", "busy", "empty"):  # live-core.js RETRIED
                 if self.sock is not None and self.sock.closed:
                     continue  # offline: the reconnect sends it again
                 self.retried.append(ack.get("error"))
@@ -438,3 +443,106 @@ def test_a_message_over_64_kb_drops_the_connection_and_stores_nothing(small_serv
     assert other.call("submit", other.outbox[0])["ok"] is True
     assert len(server.rows()) == len(before) + 1
     other.close()
+
+
+# --- a locked database ------------------------------------------------------------------------
+
+LOCK_SECONDS = 8
+LOCK_PHONES = 50
+
+
+class Lock:
+    """Another connection holds the write lock for `seconds`: SQLite's BEGIN EXCLUSIVE, or
+    PostgreSQL's EXCLUSIVE table locks on what phones write (reads go on)."""
+
+    def __init__(self, database_url: str, seconds: float):
+        self.database_url, self.seconds = database_url, seconds
+        self.taken = threading.Event()
+        self.released_at: float | None = None
+
+    def hold(self) -> None:
+        if self.database_url.startswith("sqlite"):
+            conn = sqlite3.connect(self.database_url.split("///", 1)[1], timeout=10,
+                                   isolation_level=None)
+            conn.execute("BEGIN EXCLUSIVE")
+        else:
+            conn = psycopg.connect(self.database_url.replace("+psycopg", ""))
+            conn.execute("LOCK TABLE contributions, dialogues IN EXCLUSIVE MODE")
+        self.taken.set()
+        time.sleep(self.seconds)
+        conn.rollback()
+        self.released_at = time.monotonic()
+        conn.close()
+
+
+async def _locked_meeting(server: Server) -> dict:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
+                                     cookie_jar=aiohttp.DummyCookieJar()) as session:
+        phones = [RoomPhone(server, pid, token) for pid, token in server.phones]
+        await asyncio.gather(*(p.connect(session) for p in phones))
+        deadline = time.monotonic() + 60
+        paced = asyncio.Event()  # never set: the room's pace throughout
+        runs = [asyncio.ensure_future(p.run(session, deadline, paced)) for p in phones]
+        total = len(phones) * QUESTIONS
+        while sum(len(p.acked) for p in phones) < total // 4 and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        lock = Lock(server.database_url, LOCK_SECONDS)
+        holder = threading.Thread(target=lock.hold, daemon=True)
+        holder.start()
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, lock.taken.wait, 10)
+        locked_at = time.monotonic()
+        await loop.run_in_executor(None, holder.join, 20)
+        while time.monotonic() < deadline and not all(p.current_at for p in phones):
+            await asyncio.sleep(0.05)
+        back = max(p.current_at or deadline for p in phones) - lock.released_at
+        rows = await loop.run_in_executor(None, server.rows)
+        snapshots = await asyncio.gather(*(p.snapshot(session) for p in phones))
+        for run in runs:
+            run.cancel()
+        await asyncio.gather(*runs, return_exceptions=True)
+        for p in phones:
+            if p.sock is not None:
+                await p.sock.close()
+    during = [(seconds, outcome) for p in phones for sent, seconds, outcome in p.answers
+              if locked_at <= sent < lock.released_at]
+    return {"phones": phones, "rows": rows, "snapshots": snapshots, "total": total,
+            "during": during, "back": max(back, 0.0)}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def lock_server(request, tmp_path):
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    server = _serve(tmp_path, LOCK_PHONES, url)
+    yield server
+    server.stop()
+
+
+@pytest.mark.xdist_group("fault-kill")
+def test_a_database_locked_for_8_s_answers_busy_within_5_s_and_acknowledges_only_what_is_stored(
+        lock_server, record_property):
+    server = lock_server
+    run = asyncio.run(_locked_meeting(server))
+    phones, rows, total = run["phones"], run["rows"], run["total"]
+    during = run["during"]
+    outcomes = Counter(outcome for _s, outcome in during)
+    slowest = max((seconds for seconds, _o in during), default=0.0)
+    acks = {cid: item for p in phones for cid, item in p.acked.items()}
+    database = server.database_url.split(":", 1)[0].split("+")[0]
+    record_property("figure", (
+        f"{database} locked for {LOCK_SECONDS} s: {LOCK_PHONES} phones, {total} submitted, "
+        f"{len(acks)} acknowledged, {len(rows)} stored; answers to submits sent while "
+        f"locked {dict(outcomes)}, the slowest after {slowest:.1f} s; every phone current "
+        f"{run['back']:.1f} s after the lock was released"))
+    assert [p.errors for p in phones if p.errors] == []
+    assert [p.participant_id for p in phones if p.outbox] == []
+    # Exactly what was acknowledged is stored, once.
+    assert len(acks) == total
+    assert sorted(row[1] for row in rows) == sorted(acks)
+    for p, snapshot in zip(phones, run["snapshots"], strict=True):
+        assert {m["client_id"] for m in snapshot["mine"]} == set(p.acked)
+    # While locked, every submit was answered, and within 5 s: `busy` to try again (never a
+    # wait that runs into the phone's timeout).
+    assert outcomes["busy"] > 0, outcomes
+    assert "timeout" not in outcomes and slowest <= 5.0, (outcomes, slowest)
+    assert run["back"] <= 10, run["back"]

@@ -65,7 +65,10 @@ def submit(actor: Actor, payload) -> tuple[Contribution, bool]:
     meeting = db.session.get(Meeting, actor.dialogue_id)
     if meeting is not None and not meeting.intake_open:
         raise Conflict(_("Samordnaren har stängt för nya inlägg just nu."))
-    ratelimits.check("submit", actor.key)
+    # Resends of one item count once (a client id is at most 64 characters; a longer one is
+    # refused by the form below, and counted like an item without one).
+    once = client_id if isinstance(client_id, str) and len(client_id) <= 64 else None
+    ratelimits.check("submit", actor.key, once)
     return submit_contribution(participant, payload)
 
 

@@ -7,6 +7,7 @@ says so once when Redis goes and once when it is back.
 """
 
 import time
+from collections import OrderedDict
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -120,15 +121,35 @@ def _current() -> _Counters:
 
 def reset() -> None:
     """Forget every counter (tests)."""
+    _counted.clear()
     for counters in _counters.values():
         counters.reset()
 
 
-def check(kind: str, who: str) -> None:
-    """Count one `kind` event for `who`; RateLimited with a Swedish message when over."""
+#: Resends already counted, by (kind, who, client id): how many this process remembers.
+COUNTED_RESENDS = 20_000
+_counted: "OrderedDict[tuple, None]" = OrderedDict()
+
+
+def check(kind: str, who: str, client_id: str | None = None) -> None:
+    """Count one `kind` event for `who`; RateLimited with a Swedish message when over.
+
+    With a `client_id`, its resends are counted once: a phone resends an item it had no
+    `ok` for (a busy database, a lost answer), and one item the database was too busy to
+    store must not use up the person's limit."""
+    if client_id is not None:
+        key = (kind, who, client_id)
+        if key in _counted:
+            _counted.move_to_end(key)
+            return
     configured = current_app.config.get("LIVE_RATE_LIMITS", {}).get(kind, LIMITS[kind])
     item = parse(configured)
-    if not _current().hit(item, "live", kind, who):
+    allowed = _current().hit(item, "live", kind, who)
+    if allowed and client_id is not None:
+        _counted[key] = None
+        if len(_counted) > COUNTED_RESENDS:
+            _counted.popitem(last=False)
+    if not allowed:
         messages = {
             "submit": _("Du har skickat många inlägg på kort tid. Vänta en minut och försök igen."),
             "vote": _("Du har röstat väldigt många gånger på kort tid. Vänta en stund."),
