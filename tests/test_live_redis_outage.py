@@ -16,10 +16,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-import redis
 import requests
 import socketio as socketio_client
 from conftest import ROOT, free_port, server_env, start_server
+from helpers_fault import OwnRedis
 
 SETUP = r"""
 import json
@@ -51,51 +51,6 @@ with app.app_context():
     print(json.dumps({"dialogue": dialogue.id, "cookie": participants.cookie_name(dialogue),
                       "phones": phones}))
 """
-
-
-class OwnRedis:
-    """A redis-server of the test's own, without persistence."""
-
-    def __init__(self, tmp_path):
-        self.port = free_port()
-        self.dir = tmp_path
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.dir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                client.ping()
-                return
-            except redis.RedisError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(5)
-
-    def fail(self, how: str):
-        """`killed`: gone, connections refused; `frozen`: stopped, connections hang."""
-        if how == "killed":
-            self.kill()
-        else:
-            self.process.send_signal(signal.SIGSTOP)
-
-    def recover(self, how: str):
-        if how == "killed":
-            self.start()  # the same port, empty: nothing in Redis was needed
-        else:
-            self.process.send_signal(signal.SIGCONT)
-
-    def keys(self, pattern: str) -> list:
-        return redis.Redis.from_url(self.url).keys(pattern)
 
 
 @pytest.fixture

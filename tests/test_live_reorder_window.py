@@ -108,3 +108,56 @@ def test_a_connect_refused_for_a_passing_reason_is_tried_again_and_no_other(tmp_
     result = json.loads(done.stdout.strip().splitlines()[-1])
     # One connect after the pause (0.5–1 s for the first retry), none for the others.
     assert result == {"afterBusy": 1, "connects": 1}
+
+
+BEAT_HARNESS = r"""
+const fs = require("fs");
+const handlers = {};
+let snapshots = 0, snapSeq = 10;
+const socket = {
+  connected: true, active: true,
+  on(name, fn) { handlers[name] = fn; },
+  timeout() { return this; },
+  emit(event, payload, ack) {
+    if (event !== "snapshot") { return; }
+    snapshots += 1;
+    ack(null, {ok: true, snapshot: {seq: snapSeq}});
+  },
+};
+global.window = {io: () => socket, sessionStorage: {getItem: () => null, setItem() {}},
+                 crypto: {randomUUID: () => "x"}, setTimeout, clearTimeout};
+new Function("window", fs.readFileSync(process.argv[2], "utf8"))(global.window);
+const applied = [];
+new window.AterforingLive.Live({dialogue: 1, onSnapshot() {},
+  onChange(msg) { applied.push(msg.seq); }});
+handlers.connect();
+const change = (seq) => handlers.change({seq, type: "contribution", data: {id: seq}});
+setTimeout(() => {
+  handlers.seq({seq: 10});                  // current: nothing to do
+  handlers.seq({seq: 11});                  // 11 exists: it is on its way ...
+  change(11);                               // ... and comes: no snapshot
+  handlers.seq({seq: 12});                  // 12 was lost while the queue was away
+  setTimeout(() => {
+    const beforeWindow = snapshots;
+    snapSeq = 12;
+    setTimeout(() => {
+      console.log(JSON.stringify({beforeWindow, snapshots, applied}));
+    }, 2300);
+  }, 500);
+}, 10);
+"""
+
+
+def test_a_heartbeat_ahead_of_the_client_makes_it_catch_up_once_the_window_has_passed(
+        tmp_path):
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    script = tmp_path / "beat.js"
+    script.write_text(BEAT_HARNESS)
+    done = subprocess.run([node, str(script), str(ROOT / "facilitator/static/js/live-core.js")],
+                          capture_output=True, text=True, timeout=30, check=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["applied"] == [11]
+    assert result["beforeWindow"] == 1  # no snapshot for a change that was only on its way
+    assert result["snapshots"] == 2  # one for the lost one, after the window

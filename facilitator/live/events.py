@@ -20,7 +20,7 @@ from ..core.tokens import hash_token
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db, socketio
 from ..participants.services import cookie_name_for, display_name, participant_row_by_token
-from . import actors, presence, services, split, tallies, views
+from . import actors, heartbeat, presence, services, split, tallies, views
 from .broadcast import (
     login_room,
     room_all,
@@ -105,6 +105,7 @@ def on_connect(auth=None):
         db.session.remove()
     app = current_app._get_current_object()
     tallies.start(app)
+    heartbeat.start(app)
     if present is not None:
         present[0](request.sid, *present[1:])
         presence.start(app)

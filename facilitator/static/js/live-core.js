@@ -53,6 +53,7 @@
     this.retries = {};  // client id -> {attempt, timer}: the pending resend of an outbox item
     this.sending = {};  // client id -> true while its submit waits for an answer
     this.connected = false;
+    this.heard = 0;  // the highest seq the server's heartbeat has told of
     var auth = { dialogue: options.dialogue, as: options.as };
     if (options.token) { auth.token = options.token; }
     this.socket = global.io({ auth: auth, transports: ["websocket", "polling"], reconnectionDelayMax: 2000 });
@@ -77,6 +78,7 @@
     });
     this.socket.on("session_ended", function () { self._status("ended"); self.socket.disconnect(); });
     this.socket.on("change", function (msg) { self._change(msg); });
+    this.socket.on("seq", function (msg) { self._heard(msg); });
     this.socket.on("tally", function (msg) { if (options.onTally) { options.onTally(msg); } });
     this.socket.on("queue", function (msg) { if (options.onQueue) { options.onQueue(msg); } });
     this.socket.on("own", function (msg) { if (options.onOwn) { options.onOwn(msg); } });
@@ -111,6 +113,20 @@
     this._applyEarly();
   };
 
+  // The server's heartbeat: the dialogue is at this seq. A client behind it waits the
+  // reorder window for the missing changes (they may be on their way), then takes a snapshot:
+  // a change lost while the processes' queue was away is noticed even when nothing else
+  // happens.
+  Live.prototype._heard = function (msg) {
+    if (this.seq === null || !msg || typeof msg.seq !== "number") { return; }
+    if (msg.seq > this.heard) { this.heard = msg.seq; }
+    if (this._behind()) { this._armGapTimer(); }
+  };
+
+  Live.prototype._behind = function () {
+    return Object.keys(this.early).length > 0 || this.heard > this.seq;
+  };
+
   Live.prototype._apply = function (msg) {
     this.seq = msg.seq;
     this.stats.applied += 1;
@@ -130,7 +146,7 @@
       this.stats.late += 1;
       this._apply(next);
     }
-    if (Object.keys(this.early).length) {
+    if (this._behind()) {
       this._armGapTimer();
     } else if (this.gapTimer) {
       clearTimeout(this.gapTimer);
@@ -143,7 +159,7 @@
     var self = this;
     this.gapTimer = setTimeout(function () {
       self.gapTimer = null;
-      if (Object.keys(self.early).length === 0) { return; }
+      if (!self._behind()) { return; }
       // Still missing after the window: really lost. The snapshot is the truth; the kept
       // changes it already covers are dropped when it arrives.
       self.stats.lost += 1;
