@@ -66,12 +66,16 @@ def _own_item(model, item_id, dialogue: Dialogue, field: str, message: str):
 # --- submitting ------------------------------------------------------------------------
 
 
-def submit_contribution(participant: Participant | None, payload) -> tuple[Contribution, bool]:
+def submit_contribution(participant: Participant | None, payload,
+                        looked_up: bool = False) -> tuple[Contribution, bool]:
     """Store a question, disagreement or good example; (stored item, created). Flushes; the
     caller (the page's route, the socket event wrapper) commits.
 
     The same `client_id` twice returns the stored item, never a duplicate. A text that
     seems to hold a personnummer is stored, flagged and kept for facilitators only.
+    `looked_up`: the caller has already looked for a stored item with this client id (a
+    phone's resend skips the meeting's checks), so it is not read a second time; the
+    unique constraint still catches two at once.
     """
     dialogue = _require_participant(participant)
     data = to_multidict(payload)
@@ -82,7 +86,7 @@ def submit_contribution(participant: Participant | None, payload) -> tuple[Contr
             _("Okänd sorts bidrag."), errors={"kind": [_("Okänd sort.")]}
         ) from None
     client_id = (data.get("client_id") or "").strip()
-    if client_id:
+    if client_id and not looked_up:
         existing = _by_client_id(client_id)
         if existing is not None:
             return _resent(existing, participant)

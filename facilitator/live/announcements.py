@@ -15,7 +15,7 @@ def announce_contribution(contribution: Contribution, created: bool = True) -> N
     if contribution.participant_id:
         broadcast.to_participant(contribution.participant_id, "contribution", private)
     if is_public(contribution):
-        publish_contribution(contribution, by)
+        publish_contribution(contribution, by, votes=0 if created else None)
 
 
 def is_public(c: Contribution) -> bool:
@@ -23,10 +23,12 @@ def is_public(c: Contribution) -> bool:
             and c.merged_into_id is None)
 
 
-def publish_contribution(c: Contribution, by: str | None = None) -> None:
+def publish_contribution(c: Contribution, by: str | None = None,
+                         votes: int | None = None) -> None:
     if by is None:
         by = display_name(c.participant) if c.participant else ""
-    votes = tallies.vote_counts([c.id]).get(c.id, 0)
+    if votes is None:  # an item just submitted has none: not counted
+        votes = tallies.vote_counts([c.id]).get(c.id, 0)
     broadcast.change(c.dialogue_id, "contribution", views.contribution(c, by, votes))
 
 

@@ -51,7 +51,8 @@ def question_in(dialogue_id: int, question_id) -> Contribution:
 def submit(actor: Actor, payload) -> tuple[Contribution, bool]:
     """A question, disagreement or good example from a phone; a resend returns the stored one."""
     participant = require_participant(actor)
-    live_dialogue(actor.dialogue_id)
+    # Kept in a name: the session holds loaded rows weakly, and submitting reads it again.
+    dialogue = live_dialogue(actor.dialogue_id)
     client_id = payload.get("client_id") if isinstance(payload, dict) else None
     existing = None
     if isinstance(client_id, str):
@@ -69,7 +70,9 @@ def submit(actor: Actor, payload) -> tuple[Contribution, bool]:
     # refused by the form below, and counted like an item without one).
     once = client_id if isinstance(client_id, str) and len(client_id) <= 64 else None
     ratelimits.check("submit", actor.key, once)
-    return submit_contribution(participant, payload)
+    stored = submit_contribution(participant, payload, looked_up=True)
+    del dialogue
+    return stored
 
 
 @lru_cache(maxsize=1)

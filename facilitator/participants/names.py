@@ -4,7 +4,8 @@ given, by the dialogue's setting), read in bulk for snapshots and pages."""
 from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, inspect, select
+from sqlalchemy import bindparam, event, func, inspect, select
+from sqlalchemy.orm import Session
 
 from ..dialogues.models import Dialogue, ParticipationMode
 from ..extensions import db
@@ -125,7 +126,24 @@ def display_name(participant: Participant) -> str:
     return display_name_of(identity[0] if identity else participant.id)
 
 
+#: `session.info` key of the names looked up since the session last wrote or ended.
+_MEMO = "display_names"
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_names(session, *_args) -> None:
+    # A write (a join, a new name) may change a name; so may another process's, seen after
+    # this transaction ends.
+    session.info.pop(_MEMO, None)
+
+
 def display_name_of(pid: int) -> str:
-    """As `display_name`, by the participant's id."""
-    named, rows, counts = _some_rows(pid=pid)
-    return _names(named, rows, counts).get(pid, _("Deltagare"))
+    """As `display_name`, by the participant's id. Looked up once while nothing is written:
+    a submission names its author to the room, the console and the answer."""
+    memo = db.session.info.setdefault(_MEMO, {})
+    if pid not in memo:
+        named, rows, counts = _some_rows(pid=pid)
+        memo[pid] = _names(named, rows, counts).get(pid, _("Deltagare"))
+    return memo[pid]
