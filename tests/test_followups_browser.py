@@ -119,11 +119,20 @@ def test_follow_up_from_facilitator_to_board_and_back(live_server, browser, page
         expect(board.get_by_text("Underlaget är sparat.")).to_be_visible()
         expect(board.locator(".fu-history")).to_contain_text("Ny rutin för förhandsbedömning")
         expect(board.locator(".fu-history")).to_contain_text("Nämndens protokoll, § 12")
+        # Text no event told the page's script of (typed before the deferred script ran, or
+        # put back by the browser) is guarded all the same.
+        comment.evaluate("el => { el.value = 'Skrivet innan skriptet hann läsas in'; }")
+        board.once("dialog", stay)
+        board.get_by_role("link", name="Alla våra uppföljningspunkter").click(
+            no_wait_after=True)
+        expect(comment).to_have_value("Skrivet innan skriptet hann läsas in")
+        assert asked == ["beforeunload", "beforeunload"]
+        comment.evaluate("el => { el.value = el.defaultValue; }")
         # Saved, the page is left without a question.
         board.on("dialog", lambda dialog: asked.append(dialog.type))
         board.get_by_role("link", name="Alla våra uppföljningspunkter").click()
         expect(board.get_by_role("heading", level=1)).to_contain_text(d["gnesta"])
-        assert asked == ["beforeunload"]
+        assert asked == ["beforeunload", "beforeunload"]
         board.go_back()
         board.get_by_label(re.compile("^Fil ")).set_input_files(
             {"name": "Rutin förhandsbedömning.pdf", "mimeType": "application/pdf",
