@@ -6,6 +6,7 @@ REQUIRE_POSTGRES / REQUIRE_REDIS / REQUIRE_CHROMIUM is set (as CI does): then th
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -370,3 +371,18 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("figures")
         for line in _FIGURES:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A Redis of the test's own on a free port (never the shared one), to kill or freeze."""
+    from helpers_fault import OwnRedis  # helpers_fault imports this module
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    server = OwnRedis(tmp_path)
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.process.send_signal(signal.SIGCONT)
+        server.kill()

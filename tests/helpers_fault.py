@@ -342,3 +342,39 @@ class OwnRedis:
 
     def keys(self, pattern: str) -> list:
         return redis.Redis.from_url(self.url).keys(pattern)
+
+
+def phone_session() -> aiohttp.ClientSession:
+    """One HTTP session for the whole room: no connection limit, no shared cookies."""
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
+                                 cookie_jar=aiohttp.DummyCookieJar())
+
+
+async def wind_down(server: Server, phones: list, runs: list, session) -> tuple[list, list]:
+    """The end of a played meeting: the rows stored and every phone's last snapshot (its
+    view), then every phone stopped and its socket closed."""
+    loop = asyncio.get_running_loop()
+    rows = await loop.run_in_executor(None, server.rows)
+    snapshots = await asyncio.gather(*(p.snapshot(session) for p in phones))
+    for run in runs:
+        run.cancel()
+    await asyncio.gather(*runs, return_exceptions=True)
+    for p in phones:
+        if p.sock is not None:
+            await p.sock.close()
+    return rows, snapshots
+
+
+async def start_room(phones: list, session, seconds: float = 60) -> tuple[list, float]:
+    """Connect every phone and set it sending at the room's pace; (its runs, the deadline)."""
+    await asyncio.gather(*(p.connect(session) for p in phones))
+    deadline = time.monotonic() + seconds
+    paced = asyncio.Event()  # never set: the room's pace throughout
+    return [asyncio.ensure_future(p.run(session, deadline, paced)) for p in phones], deadline
+
+
+async def until_acknowledged(phones: list, share: float, deadline: float) -> None:
+    """Wait until `share` of all the room's items are acknowledged."""
+    total = len(phones) * QUESTIONS
+    while sum(len(p.acked) for p in phones) < total * share and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)

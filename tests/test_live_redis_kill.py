@@ -6,17 +6,25 @@ no `ok` without a row, every phone's view equal to the database, and the time fr
 back to every phone current; the figures are printed in the run's summary."""
 
 import asyncio
-import shutil
-import signal
 import time
 import uuid
 from collections import Counter
 
-import aiohttp
 import pytest
 import sqlalchemy as sa
 from conftest import free_port
-from helpers_fault import QUESTIONS, OwnRedis, RoomPhone, Server, play, serve
+from helpers_fault import (
+    QUESTIONS,
+    OwnRedis,
+    RoomPhone,
+    Server,
+    phone_session,
+    play,
+    serve,
+    start_room,
+    until_acknowledged,
+    wind_down,
+)
 
 PHONES = 60
 OUTAGE_SECONDS = 5
@@ -25,18 +33,6 @@ OUTAGE_SECONDS = 5
 RECOVERY_SECONDS = 10
 
 pytestmark = pytest.mark.xdist_group("cluster")
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed")
-    server = OwnRedis(tmp_path)
-    server.start()
-    yield server
-    if server.process.poll() is None:
-        server.process.send_signal(signal.SIGCONT)
-        server.kill()
 
 
 @pytest.fixture
@@ -63,17 +59,12 @@ def _seq(server: Server) -> int:
 
 
 async def _meeting_through_an_outage(servers, redis_server: OwnRedis) -> dict:
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
-                                     cookie_jar=aiohttp.DummyCookieJar()) as session:
+    async with phone_session() as session:
         phones = [RoomPhone(servers[n % 2], pid, token)
                   for n, (pid, token) in enumerate(servers[0].phones)]
-        await asyncio.gather(*(p.connect(session) for p in phones))
-        deadline = time.monotonic() + 60
-        paced = asyncio.Event()  # never set: the room's pace throughout
-        runs = [asyncio.ensure_future(p.run(session, deadline, paced)) for p in phones]
+        runs, deadline = await start_room(phones, session)
         total = len(phones) * QUESTIONS
-        while sum(len(p.acked) for p in phones) < total // 4 and time.monotonic() < deadline:
-            await asyncio.sleep(0.01)
+        await until_acknowledged(phones, 1 / 4, deadline)
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, redis_server.kill)
         acked_at_kill = sum(len(p.acked) for p in phones)
@@ -87,14 +78,7 @@ async def _meeting_through_an_outage(servers, redis_server: OwnRedis) -> dict:
         while time.monotonic() < deadline and any(p.seq != final for p in phones):
             await asyncio.sleep(0.05)
         current_after = time.monotonic() - back_at
-        rows = await loop.run_in_executor(None, servers[0].rows)
-        snapshots = await asyncio.gather(*(p.snapshot(session) for p in phones))
-        for run in runs:
-            run.cancel()
-        await asyncio.gather(*runs, return_exceptions=True)
-        for p in phones:
-            if p.sock is not None:
-                await p.sock.close()
+        rows, snapshots = await wind_down(servers[0], phones, runs, session)
     return {"phones": phones, "rows": rows, "snapshots": snapshots, "total": total,
             "final": final, "current_after": current_after, "acked_in_outage": acked_in_outage}
 

@@ -5,8 +5,6 @@ go back to Redis when it is back."""
 
 import json
 import re
-import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -19,7 +17,6 @@ import pytest
 import requests
 import socketio as socketio_client
 from conftest import ROOT, free_port, server_env, start_server
-from helpers_fault import OwnRedis
 
 SETUP = r"""
 import json
@@ -51,18 +48,6 @@ with app.app_context():
     print(json.dumps({"dialogue": dialogue.id, "cookie": participants.cookie_name(dialogue),
                       "phones": phones}))
 """
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed")
-    server = OwnRedis(tmp_path)
-    server.start()
-    yield server
-    if server.process.poll() is None:
-        server.process.send_signal(signal.SIGCONT)
-        server.kill()
 
 
 @pytest.fixture

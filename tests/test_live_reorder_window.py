@@ -10,12 +10,13 @@ import subprocess
 import pytest
 from conftest import ROOT
 
-HARNESS = r"""
+#: A socket that answers every snapshot with `snapSeq`, and live-core.js loaded on it.
+SNAPSHOT_SOCKET = r"""
 const fs = require("fs");
 const handlers = {};
-let snapshots = 0;
+let snapshots = 0, snapSeq = 10;
 const socket = {
-  connected: true,
+  connected: true, active: true,
   on(name, fn) { handlers[name] = fn; },
   timeout() { return this; },
   emit(event, payload, ack) {
@@ -24,10 +25,12 @@ const socket = {
     ack(null, {ok: true, snapshot: {seq: snapSeq}});
   },
 };
-let snapSeq = 10;
 global.window = {io: () => socket, sessionStorage: {getItem: () => null, setItem() {}},
-                 crypto: {randomUUID: () => "x"}};
+                 crypto: {randomUUID: () => "x"}, setTimeout, clearTimeout};
 new Function("window", fs.readFileSync(process.argv[2], "utf8"))(global.window);
+"""
+
+HARNESS = SNAPSHOT_SOCKET + r"""
 const applied = [];
 const live = new window.AterforingLive.Live({dialogue: 1, onSnapshot() {},
   onChange(msg) { applied.push(msg.seq); }});
@@ -51,15 +54,20 @@ setTimeout(() => {
 """
 
 
-def test_an_early_change_waits_and_a_lost_one_takes_a_snapshot(tmp_path):
+def _run(tmp_path, harness: str) -> dict:
+    """Run `harness` under Node with live-core.js; what it printed last, as JSON."""
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed")
     script = tmp_path / "harness.js"
-    script.write_text(HARNESS)
+    script.write_text(harness)
     done = subprocess.run([node, str(script), str(ROOT / "facilitator/static/js/live-core.js")],
                           capture_output=True, text=True, timeout=30, check=True)
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_an_early_change_waits_and_a_lost_one_takes_a_snapshot(tmp_path):
+    result = _run(tmp_path, HARNESS)
     # 11, 12, 13 in order although 12 came first; no snapshot beyond the first.
     assert result["afterReorder"] == {"applied": [11, 12, 13], "snapshots": 1}
     # 15 waits for 14 within the window (no snapshot yet) ...
@@ -98,35 +106,12 @@ setTimeout(() => {
 
 
 def test_a_connect_refused_for_a_passing_reason_is_tried_again_and_no_other(tmp_path):
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    script = tmp_path / "retry.js"
-    script.write_text(RETRY_HARNESS)
-    done = subprocess.run([node, str(script), str(ROOT / "facilitator/static/js/live-core.js")],
-                          capture_output=True, text=True, timeout=30, check=True)
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = _run(tmp_path, RETRY_HARNESS)
     # One connect after the pause (0.5–1 s for the first retry), none for the others.
     assert result == {"afterBusy": 1, "connects": 1}
 
 
-BEAT_HARNESS = r"""
-const fs = require("fs");
-const handlers = {};
-let snapshots = 0, snapSeq = 10;
-const socket = {
-  connected: true, active: true,
-  on(name, fn) { handlers[name] = fn; },
-  timeout() { return this; },
-  emit(event, payload, ack) {
-    if (event !== "snapshot") { return; }
-    snapshots += 1;
-    ack(null, {ok: true, snapshot: {seq: snapSeq}});
-  },
-};
-global.window = {io: () => socket, sessionStorage: {getItem: () => null, setItem() {}},
-                 crypto: {randomUUID: () => "x"}, setTimeout, clearTimeout};
-new Function("window", fs.readFileSync(process.argv[2], "utf8"))(global.window);
+BEAT_HARNESS = SNAPSHOT_SOCKET + r"""
 const applied = [];
 new window.AterforingLive.Live({dialogue: 1, onSnapshot() {},
   onChange(msg) { applied.push(msg.seq); }});
@@ -150,14 +135,7 @@ setTimeout(() => {
 
 def test_a_heartbeat_ahead_of_the_client_makes_it_catch_up_once_the_window_has_passed(
         tmp_path):
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    script = tmp_path / "beat.js"
-    script.write_text(BEAT_HARNESS)
-    done = subprocess.run([node, str(script), str(ROOT / "facilitator/static/js/live-core.js")],
-                          capture_output=True, text=True, timeout=30, check=True)
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = _run(tmp_path, BEAT_HARNESS)
     assert result["applied"] == [11]
     assert result["beforeWindow"] == 1  # no snapshot for a change that was only on its way
     assert result["snapshots"] == 2  # one for the lost one, after the window
