@@ -8,7 +8,7 @@ from helpers_live import events, new_meeting, ok
 from sqlalchemy import update
 
 from facilitator.dialogues.models import Dialogue
-from facilitator.extensions import db, socketio
+from facilitator.extensions import db
 from facilitator.live import heartbeat
 
 
@@ -41,14 +41,3 @@ def test_no_dialogue_without_sockets_here_is_read(meeting, monkeypatch):
     monkeypatch.setattr(db.session, "execute", lambda *a, **k: read.append(a) or real(*a, **k))
     heartbeat.beat()
     assert read == []
-
-
-def test_the_heartbeat_goes_to_this_process_only(meeting, monkeypatch):
-    """Sent with `ignore_queue`: through Redis it would arrive exactly when the queue works,
-    and every process would send every dialogue's beat to every other."""
-    meeting.go_live()
-    meeting.phone()
-    sent = []
-    monkeypatch.setattr(socketio, "emit", lambda *a, **k: sent.append((a, k)))
-    heartbeat.beat()
-    assert sent and all(k.get("ignore_queue") is True for _a, k in sent)

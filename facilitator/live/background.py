@@ -1,6 +1,7 @@
-"""A flusher per app: what the meeting's coalescing parts (tallies, presence) run every few
-tenths of a second, once per process."""
+"""A flusher per app: what the meeting's background parts (tallies, presence, the seq
+heartbeat) run every few tenths of a second or seconds, once per process."""
 
+import threading
 import weakref
 from collections.abc import Callable
 
@@ -28,3 +29,18 @@ def every(app: Flask, interval: float, flush: Callable[[], None], what: str) -> 
             del app
 
     socketio.start_background_task(loop)
+
+
+_lock = threading.Lock()
+_started: "weakref.WeakKeyDictionary[Flask, set[str]]" = weakref.WeakKeyDictionary()
+
+
+def start_once(app: Flask, interval: float, flush: Callable[[], None], what: str) -> None:
+    """`every`, started once per app and `what` (so once per process), and not at all when
+    the app flushes by hand (`LIVE_TALLY_MANUAL`, in tests)."""
+    with _lock:
+        started = _started.setdefault(app, set())
+        if what in started or app.config.get("LIVE_TALLY_MANUAL"):
+            return
+        started.add(what)
+    every(app, interval, flush, what)

@@ -10,8 +10,6 @@ only (`ignore_queue`), so it works exactly when the queue does not.
 """
 
 import re
-import threading
-import weakref
 
 from flask import Flask
 from sqlalchemy import select
@@ -25,17 +23,11 @@ from .broadcast import NAMESPACE, room_all
 INTERVAL = 3.0
 
 _ROOM = re.compile(r"d(\d+)")
-_lock = threading.Lock()
-_started: "weakref.WeakSet[Flask]" = weakref.WeakSet()
 
 
 def start(app: Flask) -> None:
     """Start the heartbeat once per app, so once per process."""
-    with _lock:
-        if app in _started or app.config.get("LIVE_TALLY_MANUAL"):
-            return
-        _started.add(app)
-    background.every(app, INTERVAL, beat, "seq heartbeat")
+    background.start_once(app, INTERVAL, beat, "seq heartbeat")
 
 
 def _dialogues_here() -> list[int]:

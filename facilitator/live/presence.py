@@ -52,7 +52,6 @@ class _State:
         self.dirty: set[int] = set()
         self.versions: dict[int, int] = {}  # alone: the version of each dialogue's count
         self.sent: dict[int, str] = {}  # the last count sent per dialogue, to skip repeats
-        self.started = False
         self.redis = None
         self.redis_checked = False
         self.last_beat = 0.0
@@ -268,9 +267,4 @@ def flush() -> None:
 
 def start(app: Flask) -> None:
     """Start the flusher once per app (a gevent greenlet or a thread)."""
-    with _lock:
-        state = _state(app)
-        if state.started or app.config.get("LIVE_TALLY_MANUAL"):
-            return
-        state.started = True
-    background.every(app, INTERVAL, flush, "presence")
+    background.start_once(app, INTERVAL, flush, "presence")

@@ -31,7 +31,6 @@ class _Dirty:
     def __init__(self):
         self.votes: dict[int, set[int]] = {}
         self.stances: dict[int, set[int]] = {}
-        self.started = False
 
 
 _state: "weakref.WeakKeyDictionary[Flask, _Dirty]" = weakref.WeakKeyDictionary()
@@ -131,9 +130,4 @@ def flush() -> None:
 
 def start(app: Flask) -> None:
     """Start the flusher once per app, so once per process (gevent greenlet or thread)."""
-    with _lock:
-        dirty = _dirty(app)
-        if dirty.started or app.config.get("LIVE_TALLY_MANUAL"):
-            return
-        dirty.started = True
-    background.every(app, INTERVAL, flush, "tally")
+    background.start_once(app, INTERVAL, flush, "tally")
