@@ -63,6 +63,7 @@ with app.app_context():
         role = ["socialsekreterare", "arbetsledare", "chef", "politiker"][n % 4]
         p, token = participants.join(dialogue, {"organization": str(org.id), "role": role})
         phones.append([p.id, token])
+    db.session.commit()
     print(json.dumps({"dialogue": dialogue.id, "cookie": participants.cookie_name(dialogue),
                       "phones": phones}))
 """

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from werkzeug.security import generate_password_hash
 
 from facilitator.accounts.models import User
+from facilitator.core import uow
 from facilitator.dialogues.models import Dialogue, DialogueStatus, Reflection
 from facilitator.extensions import db
 from facilitator.followups import commands, links
@@ -89,10 +90,13 @@ def make_item(world: World, owner_id, title="Säkra förhandsbedömningar inom 1
     payload = {"title": title, "owner": str(owner_id) if owner_id else "ivo",
                "responsible_role": "enhetschef barn och unga", "due_date": due or "",
                "agreement": "shared", "status": status, **extra}
-    return commands.create_item(world.facilitator, world.dialogue_id, payload)
+    item = commands.create_item(world.facilitator, world.dialogue_id, payload)
+    uow.commit()  # a factory is an entry point
+    return item
 
 
 def make_link(world: World, organization_id, days=180) -> str:
     _link, token = links.create_review_link(
         world.facilitator, world.dialogue_id, {"organization_id": organization_id, "days": days})
+    uow.commit()
     return token

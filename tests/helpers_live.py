@@ -80,6 +80,7 @@ class Meeting:
         organization = str(self.org_id) if board else "none"
         participant, token = participants.join(dialogue, {"organization": organization,
                                                           "role": role})
+        db.session.commit()  # the entry point commits
         return participant.id, token
 
     def phone(self, dialogue_id=None, token=None, role="socialsekreterare"):
@@ -117,8 +118,10 @@ class Meeting:
         from facilitator.live import services
         from facilitator.live.actors import FACILITATOR, Actor
 
-        return services.new_projector_link(
+        token = services.new_projector_link(
             Actor(FACILITATOR, dialogue_id or self.dialogue_id, user=self.admin))
+        db.session.commit()  # the entry point commits
+        return token
 
     def projector_socket(self, dialogue_id=None, token=None):
         token = token or self.projector_token(dialogue_id)

@@ -2,6 +2,7 @@
 it is, and broken by an import that would undo them: a feature reaching into `live/`, or two
 features importing each other."""
 
+import ast
 import os
 from pathlib import Path
 
@@ -57,3 +58,19 @@ def test_two_features_importing_each_other_break_the_contract(contracts):
                      imported="facilitator.dialogues.access", line_number=1,
                      line_contents="from ..dialogues.access import managed_dialogue")
     assert not contracts["acyclic_siblings"].check(graph, verbose=False).kept
+
+
+def test_only_the_unit_of_work_commits():
+    """Services flush and entry points call `uow.commit()`: no module commits the session by
+    itself, so one action is one transaction whichever door it came through."""
+    found = {}
+    for path in sorted((ROOT / "facilitator").rglob("*.py")):
+        if path.relative_to(ROOT).as_posix() == "facilitator/core/uow.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)
+                 and isinstance(n.func, ast.Attribute) and n.func.attr == "commit"
+                 and not (isinstance(n.func.value, ast.Name) and n.func.value.id == "uow")]
+        if calls:
+            found[path.relative_to(ROOT).as_posix()] = [n.lineno for n in calls]
+    assert found == {}

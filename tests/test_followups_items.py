@@ -4,6 +4,7 @@ room seeing agreed items live."""
 import pytest
 from helpers_followups import make_item, make_world
 
+from facilitator.core import uow
 from facilitator.errors import PermissionDenied, ValidationFailed
 from facilitator.extensions import db
 from facilitator.followups import commands, prefill, queries
@@ -188,9 +189,11 @@ def test_the_room_sees_agreed_items_live_and_in_the_snapshot(world, monkeypatch)
     assert db.session.get(Dialogue, world.dialogue_id).seq == seq0 + 1
 
     commands.change_status(world.facilitator, proposed.id, {"status": "agreed"})
+    uow.commit()  # as the route does
     assert sent[-1][0] == seq0 + 2 and sent[-1][2]["id"] == proposed.id
     # Back to proposed: the room is told, so it drops it.
     commands.change_status(world.facilitator, agreed.id, {"status": "proposed"})
+    uow.commit()
     assert sent[-1][2] == {**sent[-1][2], "id": agreed.id, "status": "proposed"}
 
     snap = live.snapshot(Actor(FACILITATOR, world.dialogue_id, user=world.facilitator))

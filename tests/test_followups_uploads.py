@@ -122,7 +122,33 @@ def test_a_failed_save_removes_the_stored_file(setup, monkeypatch):
     reviewer = reviewer_for_token(setup["token"])
     with pytest.raises(RuntimeError):
         commands.add_evidence(reviewer, setup["item"].id, {}, file=_FakeUpload(PDF, "a.pdf"))
+    assert len(_stored(setup["folder"])) == 1  # until the action is known to have failed
+    db.session.rollback()  # what the entry point does with the error
     assert _stored(setup["folder"]) == []
+
+
+def test_a_file_stays_only_if_its_action_is_stored(setup):
+    """The evidence and a status step in one action (the item page's one form): when the step
+    fails after the file was stored, neither the row nor the file is kept."""
+    from facilitator.followups import commands
+
+    def locked(*args, **kwargs):
+        raise RuntimeError("database is locked")
+
+    reviewer = reviewer_for_token(setup["token"])
+    before = _counts()
+    with pytest.raises(RuntimeError):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(commands, "change_status", locked)
+            commands.save_update(reviewer, setup["item"].id,
+                                 {"text": "Rutinen", "status": "in_progress"},
+                                 _FakeUpload(PDF, "rutin.pdf"))
+    db.session.rollback()
+    assert _stored(setup["folder"]) == [] and _counts() == before
+    commands.add_evidence(reviewer, setup["item"].id, {"text": "Rutinen"},
+                          file=_FakeUpload(PDF, "rutin.pdf"))
+    db.session.commit()
+    assert len(_stored(setup["folder"])) == 1
 
 
 def test_evidence_needs_something(setup, client):

@@ -166,6 +166,7 @@ def room(app, socket_client):
             meeting.dialogue, {"organization": str(boards[board]), "role": role})
         contributions.set_stance(participant, {"reflection_id": first, "value": before})
         tokens.append(token)
+    db.session.commit()  # the entry points commit
     phones = [meeting.phone(token=token) for token in tokens]
     meeting.console = meeting.facilitator_socket()
     meeting.projector = meeting.projector_socket()

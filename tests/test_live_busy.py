@@ -185,7 +185,7 @@ def test_a_connect_refused_for_a_busy_database_says_retry_and_the_next_connect_w
 
     monkeypatch.setattr(live_events, "participant_row_by_token", real)
     phone = meeting.phone(token=token)
-    assert phone.is_connected()
+    assert phone.is_connected(), refusals
     ok(phone.emit("snapshot", {}, callback=True))
 
     stranger = meeting.phone(token="no-such-token")

@@ -22,6 +22,7 @@ def setup(make_user):
     db.session.commit()  # the entry point commits
     _participant, token = participants.join(
         dialogue, {"organization": str(org.id), "role": "socialsekreterare"})
+    db.session.commit()
     return anna, dialogue, token
 
 

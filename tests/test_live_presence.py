@@ -22,6 +22,7 @@ def nykoping_phone(meeting, role="socialsekreterare"):
     org = db.session.scalar(select(Organization).where(Organization.short_name == "Nyköping"))
     _participant, token = participants.join(dialogue, {"organization": str(org.id),
                                                        "role": role})
+    db.session.commit()
     return meeting.phone(token=token)
 
 

@@ -2,6 +2,7 @@ import pytest
 from helpers_dialogues import make_org
 
 from facilitator.errors import Conflict, NotFound, ValidationFailed
+from facilitator.extensions import db
 from facilitator.organizations import services
 from facilitator.organizations.models import Organization, OrganizationKind
 
@@ -88,6 +89,7 @@ def test_duplicate_names_compare_like_the_unique_constraint(anna, first, second)
 def test_the_constraint_itself_is_a_409_when_two_create_at_once(anna, monkeypatch):
     """A name stored between the check and the commit meets the constraint: still a 409."""
     services.create_organization(anna, {"name": "Ö", "short_name": "Ö", "kind": "kommun"})
+    db.session.commit()
     monkeypatch.setattr(services, "_check_unique_name", lambda *a, **k: None)
     with pytest.raises(Conflict) as caught:
         services.create_organization(anna, {"name": "ö", "short_name": "Ö", "kind": "kommun"})

@@ -3,6 +3,7 @@
 import click
 from sqlalchemy import select
 
+from ..core import uow
 from ..errors import DomainError
 from ..extensions import db
 from . import services
@@ -32,6 +33,7 @@ def create(email: str, name: str, admin: bool, generate: bool, no_password: bool
         password = click.prompt("Lösenord", hide_input=True, confirmation_prompt=True)
     try:
         user = services.create_user(email, name, password, is_admin=admin)
+        uow.commit()
     except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Skapade {user.email}{' (administratör)' if user.is_admin else ''}.")

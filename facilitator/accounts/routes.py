@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
+from ..core import uow
 from ..core.logs import signed_in
 from ..core.security import is_local_path
 from ..errors import DomainError, NotAuthenticated, PermissionDenied
@@ -77,6 +78,7 @@ def login():
             signed_in("password", "refused")
         else:
             services.log_in(user)
+            uow.commit()
             signed_in("password", "ok", user.id)
             if user.organization_id:  # a board's staff account: straight to its follow-up
                 return redirect(url_for("followups.board_home"))
@@ -92,6 +94,7 @@ def logout():
     if ConfirmForm().validate_on_submit():
         end_session = session.get("end_session_url")  # set by a provider sign-in
         services.log_out(current_user)
+        uow.commit()
         flash(_("Du är utloggad."), "info")
         if end_session:
             return redirect(end_session)
@@ -119,6 +122,7 @@ def users():
                 raise
             form.email.errors.append(error.message)
         else:
+            uow.commit()
             flash(_("Kontot för %(name)s är skapat.", name=user.name), "success")
             if password is not None and not form.password.data:
                 created_password = password
@@ -143,6 +147,7 @@ def set_active(user_id: int):
                 raise
             flash(error.message, "error")
         else:
+            uow.commit()
             message = (
                 _("%(name)s är aktiverad.", name=user.name) if active
                 else _("%(name)s är inaktiverad och utloggad.", name=user.name)

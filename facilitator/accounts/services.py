@@ -59,7 +59,7 @@ def create_user(
         is_admin=is_admin, organization_id=organization_id or None,
     )
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -84,7 +84,7 @@ def log_in(user: User) -> LoginSession:
     token = new_token()
     login = LoginSession(token_hash=hash_token(token), user=user)
     db.session.add(login)
-    db.session.commit()
+    db.session.flush()
     user.login_session, user.login_token = login, token
     login_user(user)
     return login
@@ -95,7 +95,7 @@ def log_out(user: User) -> None:
     login = user.login_session
     if login is not None and login.ended_at is None:
         login.ended_at = utcnow()
-        db.session.commit()
+        db.session.flush()
     logout_user()
     session.clear()
     if login is not None:
@@ -170,7 +170,7 @@ def set_active(actor: User, user_id: int, active: bool) -> User:
         raise ValidationFailed(_("Du kan inte inaktivera ditt eget konto."))
     user.active = active
     ended = end_all_logins(user) if not active else []
-    db.session.commit()
+    db.session.flush()
     drop_login_sockets(ended)
     return user
 
@@ -186,6 +186,6 @@ def end_all_logins(user: User) -> list[str]:
 
 
 def drop_login_sockets(token_hashes: list[str]) -> None:
-    """After the commit: tell the sockets of ended logins, on every process, to go."""
+    """Once the commit stored it: the sockets of ended logins, on every process, go."""
     for token_hash in token_hashes:
         signals.login_session_ended.send(token_hash)

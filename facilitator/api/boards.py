@@ -57,7 +57,7 @@ def create_board_token(actor, payload) -> tuple[BoardApiToken, str]:
                           token_hash=hash_token(raw), prefix=raw[:SHOWN_PREFIX_LENGTH],
                           created_by_id=actor.id)
     db.session.add(token)
-    db.session.commit()
+    db.session.flush()
     return token, raw
 
 
@@ -83,7 +83,7 @@ def revoke_board_token(actor, token_id) -> BoardApiToken:
         raise NotFound(_("API-nyckeln finns inte."))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        db.session.commit()
+        db.session.flush()
     return token
 
 
@@ -98,6 +98,5 @@ def reviewer_for_api_token(raw: str | None) -> Reviewer | None:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        token.last_used_at = now
-        db.session.commit()
+        token.last_used_at = now  # stored by the request's commit
     return Reviewer(organization_id=token.organization_id, api_token_id=token.id)

@@ -2,6 +2,7 @@
 decision, a board's redovisning and its submitted versions. Like `schemas.py`, each schema both
 serialises the answers and is their schema in the OpenAPI document."""
 
+from flask import url_for
 from marshmallow import Schema, fields
 
 from ..decisions.models import MeasureKind, MeasureStatus, ReportStatus
@@ -37,8 +38,6 @@ def _evidence_id(event) -> int | None:
 def _file_url(evidence) -> str | None:
     if not evidence.stored_name:
         return None
-    from flask import url_for
-
     return url_for("api_v1.followup_evidence_file", followup_id=evidence.item_id,
                    evidence_id=evidence.id)
 

@@ -2,7 +2,7 @@
 redovisning in versions, and the trace of a follow-up item.
 
 Each view parses input, calls one service of `followups/` or `decisions/` (the same the pages
-call), commits once where the service only flushes (`core/uow.commit`) and shapes the answer.
+call), and shapes the answer; the blueprint's `after_request` commits once (`api/routes._commit`).
 Every one is open to a board's token (`boards=True`): the services decide, as for the pages,
 that a board reads and updates only its own items and redovisning (another board's is not
 found) and that only IVO creates, edits, decides and reviews.
@@ -12,7 +12,6 @@ import io
 
 from flask import g, jsonify, request, send_file, url_for
 
-from ..core import uow
 from ..decisions import services as decisions
 from ..decisions.forms import DecisionForm, MeasureForm, ReviewForm
 from ..followups import commands, queries, uploads
@@ -190,7 +189,6 @@ def decision(dialogue_id: int):
     if request.method == "GET":
         return jsonify(decisions.decision_export(g.api_user, dialogue_id))
     recorded = decisions.record_decision(g.api_user, dialogue_id, body())
-    uow.commit()
     return answer(DecisionSchema, recorded)
 
 
@@ -207,7 +205,6 @@ def board_report(dialogue_id: int):
            boards=True)
 def measure(dialogue_id: int, reflection_id: int):
     saved = decisions.save_measure(g.api_user, dialogue_id, reflection_id, body())
-    uow.commit()
     return answer(MeasureSchema, saved)
 
 
@@ -217,7 +214,6 @@ def measure(dialogue_id: int, reflection_id: int):
            boards=True)
 def submit_report(dialogue_id: int):
     version = decisions.submit_report(g.api_user, dialogue_id)
-    uow.commit()
     return answer(ReportVersionSchema, version, 201, url_for(
         "api_v1.report_version", dialogue_id=dialogue_id, version_id=version.id))
 
@@ -236,5 +232,4 @@ def report_version(dialogue_id: int, version_id: int):
            boards=True)
 def review_report(dialogue_id: int, version_id: int):
     version = decisions.review_report(g.api_user, dialogue_id, version_id, body())
-    uow.commit()
     return answer(ReportVersionSchema, version)

@@ -63,6 +63,7 @@ def tokens():
     if request.method == "POST":
         try:
             created = services.create_token(current_user, request.form)
+            uow.commit()
         except ValidationFailed as error:
             apply_errors(form, error)
             status = 400
@@ -81,6 +82,7 @@ def tokens():
 def revoke(token_id: int):
     if RevokeForm().validate_on_submit():
         token = services.revoke_token(current_user, token_id)
+        uow.commit()
         flash(_("Nyckeln %(name)s är återkallad.", name=token.name), "success")
     return redirect(url_for("api.tokens"))
 
@@ -98,6 +100,7 @@ def board_tokens():
     if request.method == "POST":
         try:
             created = boards.create_board_token(current_user, request.form)
+            uow.commit()
         except ValidationFailed as error:
             apply_errors(form, error)
             status = 400
@@ -116,6 +119,7 @@ def board_tokens():
 def revoke_board_token(token_id: int):
     if RevokeForm().validate_on_submit():
         token = boards.revoke_board_token(current_user, token_id)
+        uow.commit()
         flash(_("Nyckeln %(name)s är återkallad.", name=token.name), "success")
     return redirect(url_for("api.board_tokens"))
 
@@ -151,6 +155,16 @@ def _authenticate():
               "redovisning."))
     g.api_user = actor
     return None
+
+
+@v1.after_request
+def _commit(response):
+    """The API's one commit per request, written once: views call services that only flush,
+    and what they did (with a token's `last_used_at`) is stored here, before the answer leaves.
+    An answer of 400 or more stores nothing: the request's session is rolled back."""
+    if response.status_code < 400:
+        uow.commit()
+    return response
 
 
 @v1.errorhandler(DomainError)
@@ -213,7 +227,6 @@ def transition(dialogue_id: int):
         )
     try:
         dialogue = dialogues.transition(g.api_user, dialogue_id, to_status)
-        uow.commit()
     except ValidationFailed as error:
         # The service names the field as the page's form does; the API calls it `status`.
         if "to_status" in error.errors:

@@ -32,7 +32,7 @@ def create_token(actor: User, payload) -> tuple[ApiToken, str]:
         prefix=raw[:SHOWN_PREFIX_LENGTH],
     )
     db.session.add(token)
-    db.session.commit()
+    db.session.flush()
     return token, raw
 
 
@@ -59,7 +59,7 @@ def revoke_token(actor: User, token_id) -> ApiToken:
         raise PermissionDenied(_("Du kan bara återkalla dina egna API-nycklar."))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        db.session.commit()
+        db.session.flush()
     return token
 
 
@@ -75,6 +75,5 @@ def user_for_token(raw: str | None) -> User | None:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        token.last_used_at = now
-        db.session.commit()
+        token.last_used_at = now  # stored by the request's commit
     return token.user

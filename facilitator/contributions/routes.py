@@ -17,7 +17,8 @@ bp = Blueprint("contributions", __name__)
 
 
 def _participant(code: str):
-    """The dialogue and the participant this phone is, from the dialogue's own cookie."""
+    """The dialogue and the participant this phone is, from the dialogue's own cookie (the
+    visit's "last seen" is stored by the view's commit)."""
     return participant_services.visit(code, request.cookies)
 
 
@@ -62,6 +63,7 @@ def preread(code: str):
     dialogue, participant = _participant(code)
     if participant is None:
         return redirect(url_for("participants.join_link", code=dialogue.join_code))
+    uow.commit(expire=False)  # the visit's "last seen"
     return _page(services.preread(participant))
 
 
@@ -100,6 +102,7 @@ def stance(code: str):
         form = apply_errors(StanceForm(), error)
         slot = _slot("stance", request.form.get("reflection_id"))
         return _page(services.preread(participant), (slot, form), 400, error.message)
+    uow.commit()
     flash(_("Ditt svar är sparat. Du kan ändra det fram till mötet."), "success")
     return redirect(url_for("contributions.preread", code=dialogue.join_code,
                             _anchor=f"r-{saved.reflection_id}"))

@@ -8,9 +8,12 @@ from collections import Counter
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from ..core import groups, signals
+from ..core.clock import utcnow
 from ..core.payloads import to_multidict, validated
 from ..dialogues.access import managed_dialogue
 from ..dialogues.models import AgendaItem, Dialogue, DialogueStatus, Reflection
@@ -155,28 +158,20 @@ def set_stance(participant: Participant | None, payload) -> Stance:
         if phase == Phase.LIVE and dialogue.status != DialogueStatus.LIVE:
             raise Conflict(_("Mötet har inte börjat än."))
     value = StanceValue(form.value.data)
-    for _attempt in range(2):
-        stance = db.session.scalar(
-            select(Stance).where(
-                Stance.participant_id == participant.id, Stance.reflection_id == reflection.id,
-                Stance.phase == phase,
-            )
-        )
-        if stance is None:
-            stance = Stance(
-                dialogue_id=dialogue.id, reflection_id=reflection.id,
-                participant_id=participant.id, phase=phase, value=value,
-            )
-            db.session.add(stance)
-        else:
-            stance.value = value
-        try:
-            db.session.commit()
-        except IntegrityError:  # the same answer from two tabs at once
-            db.session.rollback()
-            continue
-        return stance
-    raise Conflict(_("Svaret kunde inte sparas. Försök igen."))  # pragma: no cover
+    # One statement, so the same answer from two tabs at once is one row, not a conflict.
+    table = Stance.__table__
+    insert = (postgresql_insert if db.session.get_bind().dialect.name == "postgresql"
+              else sqlite_insert)(table)
+    db.session.execute(
+        insert.values(dialogue_id=dialogue.id, reflection_id=reflection.id,
+                      participant_id=participant.id, phase=phase, value=value,
+                      updated_at=utcnow())
+        .on_conflict_do_update(index_elements=[table.c.participant_id, table.c.reflection_id,
+                                               table.c.phase],
+                               set_={"value": value, "updated_at": utcnow()}))
+    return db.session.scalar(select(Stance).where(
+        Stance.participant_id == participant.id, Stance.reflection_id == reflection.id,
+        Stance.phase == phase).execution_options(populate_existing=True))
 
 
 # --- reading -------------------------------------------------------------------------

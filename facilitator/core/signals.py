@@ -33,6 +33,6 @@ meeting_closed = _signals.signal("meeting-closed")
 #: sender: the dialogue's id; `view`: the item's public view (`followups.commands.public_view`).
 followup_changed = _signals.signal("followup-changed")
 
-#: A login session ended (logout, deactivation, the identity provider's refusal), after the
-#: commit that stored it. sender: the session's token hash.
+#: A login session ended (logout, deactivation, the identity provider's refusal).
+#: sender: the session's token hash.
 login_session_ended = _signals.signal("login-session-ended")

@@ -9,6 +9,7 @@ a rollback drops it, so nobody hears of a change that was not stored.
 """
 
 from collections.abc import Callable
+from functools import wraps
 
 from flask import current_app, has_app_context
 from sqlalchemy import event
@@ -17,12 +18,20 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 
 _OUTBOX = "uow_outbox"
+_UNDO = "uow_undo"
 
 
 def record(send: Callable, *args, **kwargs) -> None:
     """Send `send(*args, **kwargs)` once the current transaction is committed; never if it is
     rolled back. Arguments are plain data built now (after the commit the rows are expired)."""
     db.session.info.setdefault(_OUTBOX, []).append((send, args, kwargs))
+
+
+def on_rollback(undo: Callable, *args) -> None:
+    """Call `undo(*args)` if the current transaction ends without a commit (a rollback, an
+    error, a request that never committed): what the action did outside the database, such
+    as a stored file, goes with it."""
+    db.session.info.setdefault(_UNDO, []).append((undo, args))
 
 
 def pending() -> int:
@@ -45,6 +54,19 @@ def commit(expire: bool = True) -> None:
         session.expire_on_commit = before
 
 
+def commits(view: Callable) -> Callable:
+    """A view that is one action and lets every refusal raise: it commits once when it
+    returns (a review link's page, whose visit is recorded on the link). A raised error
+    commits nothing."""
+    @wraps(view)
+    def committed(*args, **kwargs):
+        result = view(*args, **kwargs)
+        commit(expire=False)
+        return result
+
+    return committed
+
+
 def rollback() -> None:
     """Undo the action: nothing it recorded is sent (also what was recorded before the
     transaction wrote anything)."""
@@ -54,6 +76,7 @@ def rollback() -> None:
 
 @event.listens_for(Session, "after_commit")
 def _send_outbox(session):
+    session.info.pop(_UNDO, None)
     outbox = session.info.pop(_OUTBOX, None)
     for send, args, kwargs in outbox or ():
         try:
@@ -69,3 +92,11 @@ def _drop_outbox(session, previous_transaction):
     # A savepoint rolled back leaves the outer transaction (and its messages) standing.
     if not previous_transaction.nested:
         session.info.pop(_OUTBOX, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _undo(session, transaction):
+    # After a commit the list is gone already; otherwise the outer transaction ended unstored.
+    if transaction.parent is None and not transaction.nested:
+        for undo, args in session.info.pop(_UNDO, None) or ():
+            undo(*args)

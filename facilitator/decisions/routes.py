@@ -5,9 +5,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core import uow
 from ..core.payloads import apply_errors
 from ..errors import Conflict, PermissionDenied, ValidationFailed
-from ..extensions import db
 from ..followups.reviewers import as_reviewer, reviewer_for_token
 from . import services
 from .forms import DecisionForm, MeasureForm, ReviewForm
@@ -46,7 +46,7 @@ def record(dialogue_id: int):
         page = services.decision_page(current_user, dialogue_id)
         form = apply_errors(DecisionForm(requirement_choices=page["choices"]), error)
         return _decision_page(dialogue_id, form, status=400)
-    db.session.commit()
+    uow.commit()
     flash(_("Beslutet är sparat. Nämnderna ser nu vilka brister som ska redovisas och när."),
           "success")
     return redirect(url_for("decisions.ivo", dialogue_id=dialogue_id))
@@ -59,7 +59,7 @@ def review(dialogue_id: int, version_id: int):
         version = services.review_report(current_user, dialogue_id, version_id, request.form)
     except ValidationFailed as error:
         return _decision_page(dialogue_id, review_errors={version_id: error.errors}, status=400)
-    db.session.commit()
+    uow.commit()
     flash(_("Ditt besked om version %(n)d är sparat och syns för nämnden.", n=version.version),
           "success")
     return redirect(url_for("decisions.ivo", dialogue_id=dialogue_id) + "#redovisningar")
@@ -117,7 +117,7 @@ def _save(actor, mode: str, dialogue_id, token=None):
     except ValidationFailed as error:
         flash(error.message, "error")
         return _board_page(actor, mode, dialogue_id, token, request.form, error.errors, 400)
-    db.session.commit()
+    uow.commit()
     flash(_("Åtgärderna är sparade."), "success")
     return redirect(request.path)
 
@@ -129,7 +129,7 @@ def _submit(actor, mode: str, dialogue_id, token=None):
     except Conflict as error:
         flash(error.message, "error")
         return redirect(back)
-    db.session.commit()
+    uow.commit()
     flash(_("Redovisningen är inskickad till IVO som version %(n)d.", n=version.version),
           "success")
     return redirect(back)
@@ -154,6 +154,7 @@ def board_submit(dialogue_id: int):
 
 
 @bp.get("/granskning/<token>/beslut")
+@uow.commits
 def review_board(token: str):
     reviewer = reviewer_for_token(token)
     return _board_page(reviewer, "link", reviewer.dialogue_id, token)

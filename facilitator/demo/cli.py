@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash
 
 from ..accounts import services as accounts
 from ..accounts.models import User
+from ..core import uow
 from ..extensions import db
 from . import data
 
@@ -53,6 +54,7 @@ def demo(if_empty: bool):
             path.write_text(f"{DEMO_EMAIL}\n{password}\n", encoding="utf-8")
             path.chmod(0o600)
         created = data.load()
+        uow.commit()  # the demo login and the dialogues together
         if created:
             noun = "återföringsdialog" if created == 1 else "återföringsdialoger"
             click.echo(f"Demodata inlagd: {created} {noun}.")

@@ -37,7 +37,8 @@ DEMO_EMAIL = "demo@ivo.se"
 def load() -> int:
     """Create the demo dialogues that are not there yet; return how many were created.
 
-    Does nothing without the demo facilitator (the CLI creates it first).
+    Does nothing without the demo facilitator (the CLI creates it first). Flushes; the
+    caller commits.
     """
     facilitator = db.session.scalar(select(User).where(User.email == DEMO_EMAIL))
     if facilitator is None:
@@ -48,7 +49,7 @@ def load() -> int:
         if _find(spec) is None:
             _create(spec, facilitator)
             created += 1
-    db.session.commit()
+    db.session.flush()
     return created
 
 

@@ -8,7 +8,7 @@ from ..extensions import db
 from .access import managed_dialogue
 from .forms import AgendaItemForm
 from .models import AgendaItem, Dialogue
-from .parts import commit_content_change, move_part, renumber, require_preparable
+from .parts import content_changed, move_part, renumber, require_preparable
 
 
 def _agenda_item(dialogue: Dialogue, item_id) -> AgendaItem:
@@ -39,7 +39,7 @@ def create_agenda_item(actor, dialogue_id, payload) -> AgendaItem:
                       position=max((i.position for i in dialogue.agenda_items), default=-1) + 1)
     _apply_agenda_item(dialogue, item, form)
     db.session.add(item)
-    commit_content_change(dialogue)
+    content_changed(dialogue)
     return item
 
 
@@ -49,7 +49,7 @@ def update_agenda_item(actor, dialogue_id, item_id, payload) -> AgendaItem:
     require_preparable(dialogue)
     form = validated(AgendaItemForm, payload, **agenda_form_kwargs(dialogue))
     _apply_agenda_item(dialogue, item, form)
-    commit_content_change(dialogue)
+    content_changed(dialogue)
     return item
 
 
@@ -59,7 +59,7 @@ def delete_agenda_item(actor, dialogue_id, item_id) -> None:
     require_preparable(dialogue)
     dialogue.agenda_items.remove(item)
     renumber(dialogue.agenda_items)
-    commit_content_change(dialogue)
+    content_changed(dialogue)
 
 
 def move_agenda_item(actor, dialogue_id, item_id, direction) -> AgendaItem:

@@ -39,12 +39,14 @@ def move_part(actor, dialogue_id, find, parts: str, part_id, direction: str):
     part = find(dialogue, part_id)
     require_preparable(dialogue)
     _move(getattr(dialogue, parts), part, direction)
-    commit_content_change(dialogue)
+    content_changed(dialogue)
+    db.session.expire(dialogue, [parts])  # read again in the new order
     return part
 
 
-def commit_content_change(dialogue: Dialogue) -> None:
-    """Commit a change to reflections or agenda; once published, screens are told to refresh."""
+def content_changed(dialogue: Dialogue) -> None:
+    """Flush a change to reflections or agenda; once published, screens are told to refresh
+    (after the entry point's commit)."""
     if dialogue.status != DialogueStatus.DRAFT:
         signals.dialogue_content_changed.send(dialogue)  # told after the commit
-    db.session.commit()
+    db.session.flush()

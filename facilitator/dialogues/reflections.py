@@ -11,7 +11,7 @@ from ..themes import services as theme_services
 from .access import can_manage, list_dialogues, managed_dialogue
 from .forms import ReflectionForm
 from .models import Dialogue, DialogueStatus, Reflection, ReflectionKind
-from .parts import commit_content_change, move_part, renumber, require_preparable
+from .parts import content_changed, move_part, renumber, require_preparable
 
 #: Reflection fields whose change after publishing is written to the audit log.
 SUBSTANTIVE_FIELDS = ("kind", "title", "body_md", "legal_basis", "evidence")
@@ -116,7 +116,7 @@ def create_reflection(actor, dialogue_id, payload) -> Reflection:
     if dialogue.status != DialogueStatus.DRAFT:
         audit.record("reflection.added", dialogue=dialogue, user=actor, subject=reflection,
                      after=_snapshot(reflection))
-    commit_content_change(dialogue)
+    content_changed(dialogue)
     return reflection
 
 
@@ -137,7 +137,7 @@ def update_reflection(actor, dialogue_id, reflection_id, payload) -> Reflection:
             before={name: before[name] for name in changed},
             after={name: after[name] for name in changed},
         )
-    commit_content_change(dialogue)
+    content_changed(dialogue)
     return reflection
 
 
@@ -150,7 +150,7 @@ def delete_reflection(actor, dialogue_id, reflection_id) -> None:
                          "Redigera reflektionen i stället."))
     dialogue.reflections.remove(reflection)
     renumber(dialogue.reflections)
-    db.session.commit()
+    db.session.flush()
 
 
 def move_reflection(actor, dialogue_id, reflection_id, direction) -> Reflection:

@@ -90,6 +90,7 @@ def new():
     except ValidationFailed as error:
         apply_errors(form, error)
         return render_template("dialogues/form.html", form=form, dialogue=None), 400
+    uow.commit()
     flash(_("Dialogen är skapad. Lägg nu till reflektioner och dagordning."), "success")
     return redirect(url_for("dialogues.detail", dialogue_id=dialogue.id))
 
@@ -126,6 +127,7 @@ def edit(dialogue_id: int):
     except DomainError as error:
         _show_on_form(error, form)
         return render_template("dialogues/form.html", form=form, dialogue=dialogue), 400
+    uow.commit()
     flash(_("Ändringarna är sparade."), "success")
     return redirect(url_for("dialogues.detail", dialogue_id=dialogue_id))
 
@@ -153,6 +155,7 @@ def _saved(save, form, refused, endpoint: str, dialogue_id: int, done):
     except DomainError as error:
         _show_on_form(error, form)
         return refused()
+    uow.commit()
     message, anchor = done(obj)
     flash(message, "success")
     return redirect(url_for(endpoint, dialogue_id=dialogue_id, _anchor=anchor))
@@ -167,6 +170,7 @@ def _changed(change, message: str, endpoint: str, dialogue_id: int, anchor: str 
         _reraise_access(error)
         flash(error.message, "error")
     else:
+        uow.commit()
         flash(message, "success")
     return redirect(url_for(endpoint, dialogue_id=dialogue_id, _anchor=anchor))
 

@@ -142,7 +142,7 @@ def create_dialogue(actor, payload) -> Dialogue:
     db.session.flush()
     audit.record("dialogue.created", dialogue=dialogue, user=actor, subject=dialogue,
                  title=dialogue.title)
-    db.session.commit()
+    db.session.flush()
     return dialogue
 
 
@@ -153,7 +153,7 @@ def update_dialogue(actor, dialogue_id, payload) -> Dialogue:
         raise Conflict(_("Dialogen är arkiverad och kan inte längre ändras."))
     form = validated(DialogueForm, payload, **dialogue_form_kwargs(dialogue))
     _apply_dialogue(actor, dialogue, form)
-    db.session.commit()
+    db.session.flush()
     return dialogue
 
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
-from ..core import signals
+from ..core import signals, uow
 from ..core.clock import today_local, utcnow
 from ..core.payloads import validated
 from ..dialogues.access import managed_dialogue
@@ -113,14 +113,13 @@ def public_view(item: FollowUpItem) -> dict:
     }
 
 
-def _commit_and_broadcast(item: FollowUpItem, was_public: bool) -> None:
-    """Commit; when the room's list changed, the meeting is told (with the dialogue's next
-    seq, taken in this transaction) after the commit."""
+def _flush_and_announce(item: FollowUpItem, was_public: bool) -> None:
+    """Flush; when the room's list changed, the meeting is told (with the dialogue's next
+    seq, taken in this transaction) after the entry point's commit."""
+    db.session.flush()
     if was_public or item.status in PUBLIC_STATUSES:
-        db.session.flush()
         db.session.expire(item, ["organization"])  # the owner as stored, not as last loaded
         signals.followup_changed.send(item.dialogue_id, view=public_view(item))
-    db.session.commit()
 
 
 # --- items ---------------------------------------------------------------------------
@@ -165,7 +164,7 @@ def create_item(actor, dialogue_id, payload) -> FollowUpItem:
     changes = _apply(item, form)
     changes["status"] = [None, status.value]
     _event(item, actor, None, "created", to_status=status.value, changes=changes)
-    _commit_and_broadcast(item, was_public=False)
+    _flush_and_announce(item, was_public=False)
     return item
 
 
@@ -180,7 +179,7 @@ def update_item(actor, item_id, payload) -> FollowUpItem:
     changes = _apply(item, form)
     if changes:
         _event(item, actor, None, "edited", changes=changes)
-        _commit_and_broadcast(item, was_public=was_public)
+        _flush_and_announce(item, was_public=was_public)
     return item
 
 
@@ -228,7 +227,7 @@ def change_status(actor, item_id, payload) -> FollowUpItem:
     item.updated_at = utcnow()
     _event(item, actor, reviewer, "status", from_status=current.value, to_status=target.value,
            comment=(form.comment.data or "").strip(), changes=changes)
-    _commit_and_broadcast(item, was_public=was_public)
+    _flush_and_announce(item, was_public=was_public)
     return item
 
 
@@ -238,7 +237,7 @@ def add_comment(actor, item_id, payload) -> FollowUpEvent:
     form = validated(CommentForm, payload)
     event = _event(item, actor, reviewer, "comment", comment=form.comment.data.strip())
     item.updated_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return event
 
 
@@ -253,25 +252,21 @@ def add_evidence(actor, item_id, payload, file=None) -> Evidence:
         message = _("Skriv en beskrivning, ange en länk eller välj en fil.")
         raise ValidationFailed(message, errors={"text": [message]})
     stored = uploads.store(file) if has_file else None
-    try:
-        event = _event(item, actor, reviewer, "evidence",
-                       comment=text, changes={"evidence": [None, stored.filename if stored
-                                                           else url or text[:80]]})
-        db.session.flush()
-        evidence = Evidence(item=item, text=text, url=url, event_id=event.id)
-        if stored is not None:
-            evidence.filename = stored.filename
-            evidence.stored_name = stored.stored_name
-            evidence.content_type = stored.content_type
-            evidence.size = stored.size
-        db.session.add(evidence)
-        item.updated_at = utcnow()
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        if stored is not None:
-            uploads.remove(stored.stored_name)
-        raise
+    if stored is not None:  # a file whose row is never stored goes too
+        uow.on_rollback(uploads.remove, stored.stored_name)
+    event = _event(item, actor, reviewer, "evidence",
+                   comment=text, changes={"evidence": [None, stored.filename if stored
+                                                       else url or text[:80]]})
+    db.session.flush()
+    evidence = Evidence(item=item, text=text, url=url, event_id=event.id)
+    if stored is not None:
+        evidence.filename = stored.filename
+        evidence.stored_name = stored.stored_name
+        evidence.content_type = stored.content_type
+        evidence.size = stored.size
+    db.session.add(evidence)
+    item.updated_at = utcnow()
+    db.session.flush()
     return evidence
 
 

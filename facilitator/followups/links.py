@@ -26,7 +26,7 @@ def create_review_link(actor, dialogue_id, payload) -> tuple[ReviewLink, str]:
                       token_hash=hash_token(token), expires_at=link_expiry(form.days.data),
                       created_by_id=actor.id)
     db.session.add(link)
-    db.session.commit()
+    db.session.flush()
     return link, token
 
 
@@ -41,7 +41,7 @@ def revoke_review_link(actor, dialogue_id, link_id) -> ReviewLink:
         raise NotFound(_("Länken finns inte."))
     if link.revoked_at is None:
         link.revoked_at = utcnow()
-        db.session.commit()
+        db.session.flush()
     return link
 
 

@@ -87,8 +87,7 @@ def reviewer_for_token(token: str | None, *, touch: bool = True) -> Reviewer:
         raise LinkGone(_("Länken gick ut %(date)s och kan inte användas längre.",
                          date=long_date(link.expires_at)), link)
     if touch:
-        link.last_used_at = utcnow()
-        db.session.commit()
+        link.last_used_at = utcnow()  # stored by the entry point's commit
     return Reviewer(organization_id=link.organization_id, link=link, token=token)
 
 

@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core import uow
 from ..core.payloads import apply_errors
 from ..errors import PermissionDenied, ValidationFailed
 from . import commands, ics, links, prefill, queries, reports
@@ -105,6 +106,7 @@ def new_item(dialogue_id: int):
         apply_errors(form, error)
         return render_template("followups/form.html", form=form, dialogue_id=dialogue_id,
                                item=None), 400
+    uow.commit()
     flash(_("Uppföljningspunkten är sparad."), "success")
     if request.form.get("another"):
         return redirect(url_for("followups.new_item", dialogue_id=dialogue_id))
@@ -128,6 +130,7 @@ def create_link(dialogue_id: int):
         form = ReviewLinkForm(organization_choices=page["organization_choices"])
         apply_errors(form, error)
         return _dialogue_page(dialogue_id, link_form=form, status=400)
+    uow.commit()
     url = url_for("followups.review", token=token, _external=True)
     return _dialogue_page(dialogue_id, new_link={"link": link, "url": url})
 
@@ -136,6 +139,7 @@ def create_link(dialogue_id: int):
 @login_required
 def revoke_link(dialogue_id: int, link_id: int):
     link = links.revoke_review_link(current_user, dialogue_id, link_id)
+    uow.commit()
     flash(_("Länken för %(board)s är återkallad.", board=link.organization.name), "success")
     return redirect(url_for("followups.dialogue", dialogue_id=dialogue_id) + "#lankar")
 
@@ -235,6 +239,7 @@ def _act(actor, mode: str, item_id: int, action: str, token=None):
         if not error.errors:
             flash(error.message, "error")
         return _item_view(actor, mode, item_id, token, forms={action: form}, status=400)
+    uow.commit()
     flash(done(), "success")
     return redirect(_urls(mode, token)("item", item_id=item_id) + "#historik")
 
@@ -249,6 +254,7 @@ def _update(actor, mode: str, item_id: int, token=None):
                                           ("evidence", EvidenceForm))}
         flash(error.message, "error")
         return _item_view(actor, mode, item_id, token, forms=forms, status=400)
+    uow.commit()
     for message in saved:
         flash(message, "success")
     return redirect(_urls(mode, token)("item", item_id=item_id) + "#historik")
@@ -290,6 +296,7 @@ def edit_item(item_id: int):
         apply_errors(form, error)
         return render_template("followups/form.html", form=form, item=item_,
                                dialogue_id=item_.dialogue_id), 400
+    uow.commit()
     flash(_("Ändringarna är sparade."), "success")
     return redirect(url_for("followups.item", item_id=item_id))
 
@@ -355,6 +362,7 @@ def board_report(dialogue_id: int, kind: str):
 
 
 @bp.get("/granskning/<token>")
+@uow.commits
 def review(token: str):
     reviewer = reviewer_for_token(token)
     return render_template("followups/board.html", **queries.board_home(reviewer),
@@ -362,6 +370,7 @@ def review(token: str):
 
 
 @bp.get("/granskning/<token>/punkt/<int:item_id>")
+@uow.commits
 def review_item(token: str, item_id: int):
     return _item_view(reviewer_for_token(token), "link", item_id, token)
 
@@ -372,17 +381,20 @@ def review_act(token: str, item_id: int, action: str):
 
 
 @bp.get("/granskning/<token>/underlag/<int:evidence_id>")
+@uow.commits
 def review_download(token: str, evidence_id: int):
     return _download(reviewer_for_token(token), evidence_id)
 
 
 @bp.get("/granskning/<token>/redovisning")
+@uow.commits
 def review_report_page(token: str):
     reviewer = reviewer_for_token(token)
     return _report_page(reviewer, "link", reviewer.dialogue_id, token=token)
 
 
 @bp.get("/granskning/<token>/redovisning.<any(pdf, docx):kind>")
+@uow.commits
 def review_report(token: str, kind: str):
     reviewer = reviewer_for_token(token)
     build = reports.redovisning_pdf if kind == "pdf" else reports.redovisning_docx

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core import uow
 from ..decisions.models import REPORT_STATUS_LABELS
 from ..dialogues.models import STATUS_LABELS as DIALOGUE_STATUS
 from ..errors import DomainError, PermissionDenied
@@ -55,6 +56,7 @@ def board():
 
 
 @bp.get("/granskning/<token>/historik")
+@uow.commits
 def review(token: str):
     return _page(services.board_history(reviewer_for_token(token)), "link", token)
 
@@ -70,6 +72,7 @@ def bring_in(dialogue_id: int, reflection_id: int):
             raise
         flash(error.message, "error")
         return redirect(url_for("dialogues.reflections", dialogue_id=dialogue_id))
+    uow.commit()
     flash(_("”%(title)s” är tillagd som reflektion med koppling till den tidigare. Skriv in "
             "underlaget från den här tillsynen.", title=reflection.title), "success")
     return redirect(url_for("dialogues.edit_reflection", dialogue_id=dialogue_id,

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core import uow
 from ..dialogues.forms import ConfirmForm
 from ..errors import DomainError, ValidationFailed
 from ..followups import links
@@ -46,6 +47,7 @@ def index():
 
 
 @bp.get("/granskning/<token>/goda-exempel")
+@uow.commits
 def review(token: str):
     return _library(reviewer_for_token(token), "link", token)
 
@@ -53,6 +55,7 @@ def review(token: str):
 @bp.get("/m/<code>/goda-exempel")
 def participant(code: str):
     dialogue, who = participant_services.visit(code, request.cookies)
+    uow.commit(expire=False)  # the visit's "last seen"
     if who is None:
         return redirect(url_for("participants.join_link", code=dialogue.join_code))
     data = services.for_participant(who, request.args.get("punkt"))
@@ -73,9 +76,11 @@ def act(dialogue_id: int, contribution_id: int, action: str):
     try:
         if action == "dela":
             services.share(current_user, dialogue_id, contribution_id)
+            uow.commit()
             flash(_("Exemplet finns nu i biblioteket med goda exempel."), "success")
         else:
             services.unshare(current_user, dialogue_id, contribution_id)
+            uow.commit()
             flash(_("Exemplet är borttaget ur biblioteket."), "success")
     except DomainError as error:
         if error.status in (401, 403, 404):

@@ -98,7 +98,7 @@ def share(actor, dialogue_id, contribution_id) -> SharedExample:
     db.session.flush()
     search.index(contribution.id, contribution.text)
     audit.record("example.shared", dialogue=dialogue, user=actor, subject=contribution)
-    db.session.commit()
+    db.session.flush()
     return example
 
 
@@ -112,7 +112,7 @@ def unshare(actor, dialogue_id, contribution_id) -> None:
     db.session.delete(example)
     search.remove(contribution.id)
     audit.record("example.unshared", dialogue=dialogue, user=actor, subject=contribution)
-    db.session.commit()
+    db.session.flush()
 
 
 # --- reading the library ---------------------------------------------------------------

@@ -174,8 +174,8 @@ def new_projector_link(actor: Actor) -> str:
     token = new_token(24)
     meeting.projector_token_hash = hash_token(token)
     audit.record("projector.link", dialogue=dialogue, user=actor.user)
-    db.session.commit()
-    broadcast.end_projector_sockets(dialogue.id)
+    db.session.flush()
+    uow.record(broadcast.end_projector_sockets, dialogue.id)
     return token
 
 

@@ -93,6 +93,7 @@ def on_connect(auth=None):
             present = (presence.console_joined, dialogue_id)
         else:
             return False
+        uow.commit(expire=False)  # a phone's "last seen", read with it
     except DomainError:
         return False
     except Exception as error:

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core import uow
 from ..dialogues.access import managed_dialogue
 from ..errors import DomainError
 from ..participants import services as participants
@@ -33,6 +34,7 @@ def console(dialogue_id: int):
 @login_required
 def projector_link(dialogue_id: int):
     token = services.new_projector_link(Actor(FACILITATOR, dialogue_id, user=current_user))
+    uow.commit()
     flash(_("En ny projektorlänk är skapad. Den gamla slutar gälla."), "success")
     url = url_for("live.projector", token=token, _external=True)
     return redirect(url_for("live.console", dialogue_id=dialogue_id, projektor=url))
@@ -65,6 +67,7 @@ def projector(token: str):
 def phone(code: str):
     try:
         dialogue, participant = participants.visit(code, request.cookies)
+        uow.commit(expire=False)  # the visit's "last seen"
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("participants.enter_code"))

@@ -6,7 +6,7 @@ commit, in seq order, and are dropped on a rollback. Connected once by `connect(
 `live.init_app`.
 """
 
-from ..core import signals
+from ..core import signals, uow
 from . import broadcast
 from .announcements import announce_contribution
 
@@ -36,8 +36,8 @@ def _followup_changed(dialogue_id, view, **_kw) -> None:
 
 
 def _login_session_ended(token_hash, **_kw) -> None:
-    # Sent by accounts after the commit that ended the session.
-    broadcast.end_login_sockets(token_hash)
+    # The sockets go once the session's end is stored; a rollback keeps them.
+    uow.record(broadcast.end_login_sockets, token_hash)
 
 
 _RECEIVERS = (

@@ -52,6 +52,7 @@ def index(dialogue_id: int):
 @login_required
 def regenerate(dialogue_id: int):
     minutes = versions.regenerate(current_user, dialogue_id)
+    uow.commit()
     flash(_("Utkastet är sammanställt på nytt från uppgifterna som de är nu."), "success")
     return redirect(url_for("minutes.show", dialogue_id=dialogue_id, version=minutes.version))
 
@@ -63,6 +64,7 @@ def correction(dialogue_id: int):
         minutes = versions.start_correction(current_user, dialogue_id, request.form)
     except ValidationFailed as error:
         return _index_page(dialogue_id, apply_errors(CorrectionForm(), error), 400)
+    uow.commit()
     flash(_("Version %(n)d är skapad som utkast. Fastställ den när rättelsen stämmer.",
             n=minutes.version), "success")
     return redirect(url_for("minutes.show", dialogue_id=dialogue_id, version=minutes.version))
@@ -85,6 +87,7 @@ def show(dialogue_id: int, version: int):
 @login_required
 def finalize(dialogue_id: int, version: int):
     minutes = versions.finalize(current_user, dialogue_id, version)
+    uow.commit()
     flash(_("Protokollet version %(n)d är fastställt.", n=minutes.version), "success")
     return redirect(url_for("minutes.show", dialogue_id=dialogue_id, version=minutes.version))
 

@@ -87,7 +87,7 @@ def regenerate(actor, dialogue_id) -> Minutes:
     minutes = compile_draft(actor, dialogue)
     audit.record("minutes.compiled", dialogue=dialogue, user=actor, subject=minutes,
                  version=minutes.version)
-    db.session.commit()
+    db.session.flush()
     return minutes
 
 
@@ -103,7 +103,7 @@ def finalize(actor, dialogue_id, version) -> Minutes:
     minutes.finalized_at = utcnow()
     audit.record("minutes.finalized", dialogue=dialogue, user=actor, subject=minutes,
                  version=minutes.version)
-    db.session.commit()
+    db.session.flush()
     return minutes
 
 
@@ -126,5 +126,5 @@ def start_correction(actor, dialogue_id, payload) -> Minutes:
     db.session.flush()
     audit.record("minutes.correction", dialogue=dialogue, user=actor, subject=minutes,
                  version=minutes.version, note=minutes.note)
-    db.session.commit()
+    db.session.flush()
     return minutes

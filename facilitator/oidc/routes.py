@@ -9,10 +9,10 @@ from flask_login import current_user
 from joserfc.errors import JoseError
 
 from ..accounts import services as accounts
+from ..core import uow
 from ..core.logs import signed_in
 from ..core.security import is_local_path
 from ..errors import NotFound
-from ..extensions import db
 from . import services
 from .provider import client
 
@@ -91,11 +91,12 @@ def callback():
     try:
         user = services.sign_in(issuer, dict(claims))
     except services.SignInRefused as refusal:
-        db.session.commit()  # the one commit: logins it ended stay ended
         accounts.drop_login_sockets(refusal.ended)
+        uow.commit()  # the one commit: logins it ended stay ended
         return _refused(refusal.message, reason=refusal.reason)
     target = session.pop("oidc_next", None)
     accounts.log_in(user)
+    uow.commit()
     signed_in("oidc", "ok", user.id)
     end_session = metadata.get("end_session_endpoint")
     if end_session:

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core import uow
 from ..core.payloads import apply_errors
 from ..errors import Conflict, ValidationFailed
 from . import services
@@ -32,6 +33,7 @@ def new():
         except (ValidationFailed, Conflict) as error:
             apply_errors(form, error)
             return render_template("organizations/form.html", form=form, org=None), error.status
+        uow.commit()
         flash(_("%(name)s är tillagd.", name=org.name), "success")
         return redirect(url_for("organizations.index"))
     return render_template("organizations/form.html", form=form, org=None)
@@ -50,5 +52,6 @@ def edit(org_id: int):
     except (ValidationFailed, Conflict) as error:
         apply_errors(form, error)
         return render_template("organizations/form.html", form=form, org=org), error.status
+    uow.commit()
     flash(_("Ändringarna för %(name)s är sparade.", name=org.name), "success")
     return redirect(url_for("organizations.index"))

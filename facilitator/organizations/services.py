@@ -44,10 +44,11 @@ def _check_unique_name(name: str, except_id: int | None = None) -> None:
         raise _duplicate_name()
 
 
-def _commit() -> None:
-    """Commit; a name stored meanwhile by someone else is the same 409 as the check's."""
+def _flush() -> None:
+    """Flush; a name stored meanwhile by someone else is the same 409 as the check's. The
+    board is the action's only write, so the whole transaction goes."""
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         db.session.rollback()
         raise _duplicate_name() from None
@@ -68,7 +69,7 @@ def create_organization(actor, payload) -> Organization:
     org = Organization()
     _apply(org, form)
     db.session.add(org)
-    _commit()
+    _flush()
     return org
 
 
@@ -78,5 +79,5 @@ def update_organization(actor, org_id, payload) -> Organization:
     form = validated(OrganizationForm, payload)
     _check_unique_name(form.name.data.strip(), except_id=org.id)
     _apply(org, form)
-    _commit()
+    _flush()
     return org

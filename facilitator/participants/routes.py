@@ -13,6 +13,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from ..core import uow
 from ..core.payloads import apply_errors
 from ..dialogues.models import DialogueStatus
 from ..errors import DomainError, ValidationFailed
@@ -76,6 +77,7 @@ def join_link(code: str):
     except DomainError as error:
         return _refused(code, error)
     if participant is not None:
+        uow.commit()  # the visit's "last seen"
         return redirect(_dialogue_home(dialogue))
     return _fresh_page(dialogue)
 
@@ -131,11 +133,13 @@ def profile(code: str):
             return _fresh_page(dialogue)
         form = ProfileForm(formdata=None, data=services.profile_values(participant),
                            **services.profile_form_kwargs(dialogue))
+        uow.commit(expire=False)  # the visit's "last seen"
         return _profile_page(dialogue, participant, form)
     cookie, home = services.cookie_name(dialogue), _dialogue_home(dialogue)
     token = request.cookies.get(cookie)
     try:
         joined_id, token, new = services.enter(dialogue, request.form, existing_token=token)
+        uow.commit()
     except (ValidationFailed, DomainError) as error:
         form = ProfileForm(**services.profile_form_kwargs(dialogue))
         if isinstance(error, ValidationFailed):

@@ -143,8 +143,7 @@ def participant_by_token(dialogue_id: int, token: str | None) -> Participant | N
         )
     )
     if participant is not None and utcnow() - participant.last_seen_at > SEEN_EVERY:
-        participant.last_seen_at = utcnow()
-        db.session.commit()
+        participant.last_seen_at = utcnow()  # stored by the entry point's commit
     return participant
 
 
@@ -167,8 +166,7 @@ def participant_row_by_token(dialogue_id: int, token: str | None):
     if row is not None and utcnow() - row.last_seen_at > SEEN_EVERY:
         table = Participant.__table__
         connection.execute(update(table).where(table.c.id == row.id)
-                           .values(last_seen_at=utcnow()))
-        db.session.commit()
+                           .values(last_seen_at=utcnow()))  # stored by the connect's commit
     return row
 
 
@@ -233,7 +231,6 @@ def enter(dialogue, payload, existing_token: str | None = None) -> tuple[int, st
             pid = db.session.connection().execute(_insert_participant(), {
                 "dialogue_id": dialogue.id, "token_hash": hash_token(token), "created_at": now,
                 "last_seen_at": now, **values}).scalar_one()
-            db.session.commit()
         except IntegrityError:  # pragma: no cover - a 256-bit collision
             db.session.rollback()
             continue
@@ -263,7 +260,7 @@ def update_profile(participant: Participant, payload) -> Participant:
               "Säg till samordnaren om något blev fel.")
         )
     _apply_profile(participant, dialogue, payload)
-    db.session.commit()
+    db.session.flush()
     return participant
 
 

@@ -5,6 +5,7 @@ from datetime import date
 import click
 from flask import current_app
 
+from ..core import uow
 from . import services
 
 #: How each kind is named in the command's output.
@@ -33,6 +34,7 @@ def purge(days: int | None, dry_run: bool):
     if days is None:
         days = int(current_app.config["RETENTION_DAYS"])
     entries = services.purge(date.today(), days, dry_run=dry_run)
+    uow.commit()  # the whole purge, or (on an error) nothing
     verb = "Skulle gallra" if dry_run else "Gallrade"
     if not entries:
         click.echo(f"Inget att gallra: ingen dialog stängdes för minst {days} dagar sedan "

@@ -180,5 +180,5 @@ def purge(today: date, days: int, dry_run: bool = False) -> list[PlanEntry]:
         db.session.add(PurgeLog(dialogue_id=dialogue.id, counts=dict(entry.counts)))
         audit.record("retention.purged", dialogue=dialogue, subject=dialogue, days=days,
                      counts=dict(entry.counts))
-        db.session.commit()
+        db.session.flush()
     return [entry for entry, _work_ in plan]

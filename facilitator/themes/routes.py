@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core import uow
 from ..core.payloads import apply_errors
 from ..errors import ValidationFailed
 from . import services
@@ -28,6 +29,7 @@ def new():
         except ValidationFailed as error:
             apply_errors(form, error)
             return render_template("themes/form.html", form=form, theme=None), 400
+        uow.commit()
         flash(_("Temat ”%(name)s” är tillagt.", name=theme.name), "success")
         return redirect(url_for("themes.index"))
     services.require_admin(current_user)  # the page itself is for admins only
@@ -47,5 +49,6 @@ def edit(theme_id: int):
     except ValidationFailed as error:
         apply_errors(form, error)
         return render_template("themes/form.html", form=form, theme=theme), 400
+    uow.commit()
     flash(_("Ändringarna för ”%(name)s” är sparade.", name=theme.name), "success")
     return redirect(url_for("themes.index"))

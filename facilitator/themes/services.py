@@ -110,7 +110,7 @@ def create_theme(actor, payload) -> Theme:
     db.session.add(theme)
     db.session.flush()
     audit.record("theme.created", user=actor, subject=theme, name=theme.name)
-    db.session.commit()
+    db.session.flush()
     return theme
 
 
@@ -127,5 +127,5 @@ def update_theme(actor, theme_id, payload) -> Theme:
     theme.active = bool(form.active.data)
     audit.record("theme.edited", user=actor, subject=theme, before=before,
                  after={"name": theme.name, "active": theme.active})
-    db.session.commit()
+    db.session.flush()
     return theme

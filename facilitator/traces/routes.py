@@ -5,6 +5,7 @@ import json
 from flask import Blueprint, Response, render_template, url_for
 from flask_login import current_user, login_required
 
+from ..core import uow
 from ..errors import PermissionDenied
 from ..followups.reviewers import as_reviewer, reviewer_for_token
 from . import services
@@ -77,6 +78,7 @@ def board_item_json(item_id: int):
 
 
 @bp.get("/granskning/<token>/punkt/<int:item_id>/spar")
+@uow.commits
 def review_item(token: str, item_id: int):
     trace = services.item_trace(reviewer_for_token(token), item_id)
     return _page(trace, url_for("followups.review_item", token=token, item_id=item_id),
@@ -84,6 +86,7 @@ def review_item(token: str, item_id: int):
 
 
 @bp.get("/granskning/<token>/punkt/<int:item_id>/spar.json")
+@uow.commits
 def review_item_json(token: str, item_id: int):
     trace = services.item_trace(reviewer_for_token(token), item_id)
     return _json(trace, f"spar-punkt-{item_id}.json")
