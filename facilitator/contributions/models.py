@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
+from ..core.glossary import TERMS
 from ..dialogues.models import AgendaItem, Reflection, _enum
 from ..extensions import db
 from ..participants.models import Participant
@@ -19,10 +20,11 @@ class ContributionKind(enum.StrEnum):
     GOOD_EXAMPLE = "good_example"  # gott exempel
 
 
+#: The product's words for them (core/glossary.py).
 KIND_LABELS = {
-    ContributionKind.QUESTION: _l("Fråga"),
-    ContributionKind.DISAGREEMENT: _l("Invändning"),
-    ContributionKind.GOOD_EXAMPLE: _l("Gott exempel"),
+    ContributionKind.QUESTION: TERMS["question"],
+    ContributionKind.DISAGREEMENT: TERMS["disagreement"],
+    ContributionKind.GOOD_EXAMPLE: TERMS["good_example"],
 }
 
 
@@ -32,9 +34,19 @@ class ContributionStatus(enum.StrEnum):
     HIDDEN = "hidden"  # kept and logged, never deleted, never shown
 
 
+STATUS_LABELS = {
+    ContributionStatus.PENDING: _l("Väntar på granskning"),
+    ContributionStatus.APPROVED: _l("Godkänd"),
+    ContributionStatus.HIDDEN: _l("Dold"),
+}
+
+
 class Phase(enum.StrEnum):
     PRE = "pre"  # the pre-read, before the meeting
     LIVE = "live"  # during the meeting
+
+
+PHASE_LABELS = {Phase.PRE: _l("Före mötet"), Phase.LIVE: _l("Under mötet")}
 
 
 class StanceValue(enum.StrEnum):

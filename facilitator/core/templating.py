@@ -1,5 +1,7 @@
 """Small template helpers shared by every feature."""
 
+from collections.abc import Mapping
+
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -35,8 +37,38 @@ NAV = [
 ]
 
 
+class Labels:
+    """Every enum's labels for the templates, under the name its feature gave them:
+    `labels.stances[value]`, `labels.statuses[dialogue.status]`. Each dict is the one beside
+    its enum in the feature's `models.py`, registered by the feature's `init_app`; a template
+    never writes a label itself. A key is the enum member or its value (a `StrEnum` is both)."""
+
+    def __init__(self) -> None:
+        self._groups: dict[str, Mapping] = {}
+
+    def register(self, **groups: Mapping) -> None:
+        for name, labels in groups.items():
+            if name in self._groups and self._groups[name] is not labels:
+                raise ValueError(f"labels {name!r} registered twice")
+            self._groups[name] = labels
+
+    def __getattr__(self, name: str) -> dict:
+        try:
+            group = self.__dict__["_groups"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+        # Plain text in the current language: escaped like any text, and JSON for scripts.
+        return {key: str(label) for key, label in group.items()}
+
+
+def register_labels(app: Flask, **groups: Mapping) -> None:
+    """Give the templates an enum's labels as `labels.<name>` (see `Labels`)."""
+    app.jinja_env.globals.setdefault("labels", Labels()).register(**groups)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["field_attrs"] = field_attrs
+    app.jinja_env.globals["labels"] = Labels()
 
     app.jinja_env.globals["term"] = term
 

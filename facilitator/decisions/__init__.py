@@ -4,11 +4,15 @@ the redovisning submitted as fixed versions that IVO acknowledges or asks additi
 
 from flask import Flask
 
+from ..core.templating import register_labels
 from . import hooks, models, routes, services  # noqa: F401
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(routes.bp)
+    register_labels(app, measure_kinds=models.KIND_LABELS,
+                    measure_statuses=models.MEASURE_STATUS_LABELS,
+                    report_statuses=models.REPORT_STATUS_LABELS)
     hooks.register()
 
     @app.context_processor

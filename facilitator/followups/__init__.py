@@ -2,9 +2,12 @@
 
 from flask import Flask
 
-from . import cli, models, routes  # noqa: F401
+from ..core.templating import register_labels
+from . import cli, models, routes
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(routes.bp)
+    register_labels(app, followup_statuses=models.STATUS_LABELS,
+                    agreements=models.AGREEMENT_LABELS)
     app.cli.add_command(cli.followups)

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from ..contributions.models import STANCE_LABELS, Phase, StanceValue
+from ..contributions.models import PHASE_LABELS, STANCE_LABELS, Phase, StanceValue
 from ..core import groups
 from ..core.glossary import long_date, long_datetime
 from ..dialogues.models import KIND_LABELS, ReflectionKind
@@ -116,7 +116,6 @@ def present(minutes: Minutes) -> dict:
     c = protected(minutes.content or {})
     d = c["dialogue"]
     start = _from_iso(d["starts_at"])
-    phase_labels = {Phase.PRE.value: _("Före mötet"), Phase.LIVE.value: _("Under mötet")}
     kind_labels = {k.value: str(v) for k, v in KIND_LABELS.items()}
     attendance = c["attendance"]
     reflections = []
@@ -125,9 +124,9 @@ def present(minutes: Minutes) -> dict:
         disagreements_by_reflection.setdefault(item["reflection_id"], []).append(item)
     for r in c["reflections"]:
         phases = []
-        for phase in (Phase.PRE.value, Phase.LIVE.value):
-            tally = r["stances"][phase]
-            phases.append({"key": phase, "label": phase_labels[phase], "n": tally["n"],
+        for phase in (Phase.PRE, Phase.LIVE):
+            tally = r["stances"][phase.value]
+            phases.append({"key": phase.value, "label": str(PHASE_LABELS[phase]), "n": tally["n"],
                            "rows": _stance_rows(tally), "withheld": withheld_text(tally)})
         reflections.append({
             "id": r["id"], "kind": r["kind"],

@@ -2,8 +2,10 @@
 
 from flask import Flask
 
-from . import models, routes  # noqa: F401
+from ..core.templating import register_labels
+from . import models, routes
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(routes.bp)
+    register_labels(app, organization_kinds=models.KIND_LABELS)

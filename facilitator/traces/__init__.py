@@ -3,7 +3,6 @@ the redovisning versions that reported on it, as a page and as JSON."""
 
 from flask import Flask
 
-from ..contributions.models import STANCE_LABELS, StanceValue
 from ..core.glossary import long_datetime
 from . import routes
 
@@ -15,7 +14,3 @@ def init_app(app: Flask) -> None:
     def _trace_time(value: str) -> str:
         """A step's time as histories write it: "3 december 2026 kl. 13:52" (glossary)."""
         return long_datetime(value)
-
-    @app.context_processor
-    def _stance_labels():
-        return {"stance_labels": lambda: [str(STANCE_LABELS[v]) for v in StanceValue]}

@@ -10,6 +10,8 @@
   if (!root || !window.AterforingLive) { return; }
 
   var T = JSON.parse(root.getAttribute("data-texts") || "{}");
+  // The enums' labels, from the models (live/_live.html).
+  var L = JSON.parse(document.getElementById("live-labels").textContent);
   var DIALOGUE = Number(root.getAttribute("data-dialogue"));
   var PREFIX = "aterforing-phone-" + DIALOGUE + "-";
   // Refused for now, not for good: the text stays for the person to send again later.
@@ -118,7 +120,7 @@
   function reflectionNode(r, level) {
     var article = el("article", "reflection reflection-" + r.kind);
     var kind = el("p", "reflection-kind");
-    kind.appendChild(el("span", "badge kind-" + r.kind, T["r_" + r.kind] || r.kind));
+    kind.appendChild(el("span", "badge kind-" + r.kind, L.reflection_kinds[r.kind] || r.kind));
     article.appendChild(kind);
     article.appendChild(el("h" + level, "reflection-title", r.title));
     if (r.evidence || r.legal_basis) {
@@ -196,7 +198,7 @@
     if (!r || isClosed()) { return; }
     if (!open) {
       $("poll-done-text").textContent = fmt(T.poll_closed_named, { title: r.title }) +
-        (mine ? " " + fmt(T.your_stance, { value: T[mine] }) : "");
+        (mine ? " " + fmt(T.your_stance, { value: L.stances[mine] }) : "");
       renderResults(rid, $("poll-done-results"));
       return;
     }
@@ -205,7 +207,7 @@
       box.setAttribute("data-rid", String(rid));
       box.textContent = "";
       var kind = el("p", "reflection-kind");
-      kind.appendChild(el("span", "badge kind-" + r.kind, T["r_" + r.kind] || r.kind));
+      kind.appendChild(el("span", "badge kind-" + r.kind, L.reflection_kinds[r.kind] || r.kind));
       box.appendChild(kind);
       box.appendChild(el("p", "poll-reflection-title", r.title));
       if (r.evidence) { box.appendChild(el("p", "muted small", T.evidence + ": " + r.evidence)); }
@@ -213,7 +215,7 @@
     Array.prototype.forEach.call(document.querySelectorAll("input[name=live-stance]"), function (input) {
       input.checked = input.value === mine;
     });
-    $("poll-chosen").textContent = mine ? fmt(T.your_stance, { value: T[mine] }) : "";
+    $("poll-chosen").textContent = mine ? fmt(T.your_stance, { value: L.stances[mine] }) : "";
     renderResults(rid, $("poll-results"));
   }
 
@@ -262,7 +264,7 @@
       var share = Math.round(100 * count / tally.n);
       var li = el("li");
       var row = el("p", "poll-result-row");
-      row.appendChild(el("span", "poll-result-label", T[value]));
+      row.appendChild(el("span", "poll-result-label", L.stances[value]));
       row.appendChild(el("span", "poll-result-num", count + " (" + share + " %)"));
       li.appendChild(row);
       var bar = el("span", "bar");
@@ -283,7 +285,7 @@
     var before = state.myStances[String(rid)];
     state.myStances[String(rid)] = input.value;
     $("poll-error").textContent = "";
-    $("poll-chosen").textContent = fmt(T.your_stance, { value: T[input.value] });
+    $("poll-chosen").textContent = fmt(T.your_stance, { value: L.stances[input.value] });
     // Arrow keys walk through a radio group: send only where the participant stops.
     window.clearTimeout(stanceTimer);
     stanceTimer = window.setTimeout(function () {
@@ -357,9 +359,9 @@
     var meta = li.querySelector(".item-meta");
     meta.textContent = "";
     if (item.pinned) { meta.appendChild(el("span", "badge badge-pinned", "⚑ " + T.pinned)); }
-    if (item.kind !== "question") { meta.appendChild(el("span", "badge", T["kind_" + item.kind] || item.kind)); }
+    if (item.kind !== "question") { meta.appendChild(el("span", "badge", L.kinds[item.kind] || item.kind)); }
     meta.appendChild(el("span", "item-by", entry.own ? T.you + (item.by ? " (" + item.by + ")" : "") : item.by));
-    if (entry.pending) { meta.appendChild(el("span", "badge badge-wait", T.pending_badge)); }
+    if (entry.pending) { meta.appendChild(el("span", "badge badge-wait", L.item_statuses.pending)); }
     if (item.answered) { meta.appendChild(el("span", "badge badge-answered", "✓ " + T.answered)); }
     var text = li.querySelector(".item-text");
     if (text.textContent !== item.text) { text.textContent = item.text; }
