@@ -5,15 +5,14 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from werkzeug.security import generate_password_hash
+import factories as make
 
 from facilitator.accounts.models import User
 from facilitator.core import uow
-from facilitator.dialogues.models import Dialogue, DialogueStatus, Reflection
+from facilitator.dialogues.models import DialogueStatus
 from facilitator.extensions import db
 from facilitator.followups import commands, links
 from facilitator.followups.models import FollowUpItem
-from facilitator.organizations.models import Organization
 
 PASSWORD = "ett-langt-testlosenord"
 
@@ -41,10 +40,8 @@ def zip_without_word() -> bytes:
 
 
 def user(email, name, *, is_admin=False, organization_id=None) -> User:
-    u = User(email=email, name=name, password_hash=generate_password_hash(PASSWORD),
-             is_admin=is_admin, organization_id=organization_id)
-    db.session.add(u)
-    db.session.commit()
+    u = make.user(email, name, PASSWORD, is_admin=is_admin, organization_id=organization_id)
+    uow.commit()  # the factory's one commit
     return u
 
 
@@ -67,22 +64,29 @@ class World:
 
 
 def make_world(status=DialogueStatus.CLOSED) -> World:
-    gnesta = Organization(name="Socialnämnden i Gnesta kommun", short_name="Gnesta",
-                          kind="kommun", contact_email="registrator@gnesta.se")
-    nykoping = Organization(name="Socialnämnden i Nyköpings kommun", short_name="Nyköping",
-                            kind="kommun", contact_email="socialnamnden@nykoping.se")
+    """Through the services: the boards, two facilitators (one outside the dialogue), the
+    dialogue with its reflection, taken step by step to `status` (closing drafts the
+    minutes)."""
     facilitator = user("sara@ivo.se", "Sara Samordnare")
     outsider = user("olle@ivo.se", "Olle Utanför")
-    dialogue = Dialogue(title="Återföringsdialog Sörmland", status=status,
-                        organizations=[gnesta, nykoping], facilitators=[facilitator])
-    reflection = Reflection(dialogue=dialogue, kind="deficiency", position=0,
-                            title="Förhandsbedömningar dröjer längre än 14 dagar",
-                            legal_basis="SoL 11 kap. 1 a §",
-                            evidence="6 av 10 granskade förhandsbedömningar")
-    db.session.add_all([gnesta, nykoping, dialogue, reflection])
-    db.session.commit()
-    return World(facilitator.id, outsider.id, dialogue.id, gnesta.id, nykoping.id,
-                 reflection.id)
+    gnesta = make.board(facilitator, "Socialnämnden i Gnesta kommun", "Gnesta",
+                        contact_email="registrator@gnesta.se")
+    nykoping = make.board(facilitator, "Socialnämnden i Nyköpings kommun", "Nyköping",
+                          contact_email="socialnamnden@nykoping.se")
+    dialogue, _payload = make.dialogue(facilitator, "Återföringsdialog Sörmland",
+                                       organization_ids=[gnesta.id, nykoping.id])
+    reflection = make.reflection(facilitator, dialogue.id,
+                                 "Förhandsbedömningar dröjer längre än 14 dagar",
+                                 legal_basis="SoL 11 kap. 1 a §",
+                                 evidence="6 av 10 granskade förhandsbedömningar")
+    world = World(facilitator.id, outsider.id, dialogue.id, gnesta.id, nykoping.id,
+                  reflection.id)
+    path = (DialogueStatus.PUBLISHED, DialogueStatus.LIVE, DialogueStatus.CLOSED,
+            DialogueStatus.ARCHIVED)
+    for to in path[:path.index(status) + 1] if status in path else ():
+        make.step(facilitator, dialogue.id, to)
+    uow.commit()  # the factory's one commit
+    return world
 
 
 def make_item(world: World, owner_id, title="Säkra förhandsbedömningar inom 14 dagar",

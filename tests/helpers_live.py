@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from helpers_dialogues import make_dialogue, make_item, make_org, make_reflection
 from werkzeug.security import generate_password_hash
 
+from facilitator.accounts import services as accounts
 from facilitator.accounts.models import User
+from facilitator.core import uow
 from facilitator.dialogues import services as dialogues
 from facilitator.dialogues.models import Dialogue, DialogueStatus
 from facilitator.extensions import db
@@ -147,9 +149,11 @@ _HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 
 def quick_user(email, name, is_admin=False) -> User:
-    user = User(email=email, name=name, password_hash=_HASH, is_admin=is_admin)
-    db.session.add(user)
-    db.session.commit()
+    user = accounts.create_user(email, name, PASSWORD, is_admin=is_admin)
+    # The service's hash is scrypt, slow on purpose; no service takes another, and these
+    # tests log in often: the one field set after the service made the account.
+    user.password_hash = _HASH
+    uow.commit()  # the factory's one commit
     return user
 
 

@@ -1,20 +1,22 @@
-"""A live meeting with everything the minutes record, built straight in the database:
+"""A live meeting with everything the minutes record, built through the product's services:
 two boards, participants in several roles (one with a name), stances before and during,
 questions in every state, a disagreement, agenda timings, an open poll and follow-up items."""
 
-import hashlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from facilitator.contributions.models import Contribution, Stance, Vote
+import factories as make
+from sqlalchemy import select
+
+from facilitator.accounts.models import User
+from facilitator.core import uow
 from facilitator.core.clock import utcnow
-from facilitator.dialogues import codes
-from facilitator.dialogues.models import AgendaItem, Dialogue, DialogueStatus, Reflection
-from facilitator.followups.models import FollowUpItem
-from facilitator.meetings.models import ItemTiming, Meeting, Poll
-from facilitator.organizations.models import Organization
-from facilitator.participants.models import Participant
+from facilitator.dialogues import services as dialogues
+from facilitator.dialogues.models import Dialogue, DialogueStatus
+from facilitator.extensions import db
+from facilitator.followups import commands as followups
+from facilitator.meetings.models import ItemTiming
 
 TITLE = "Återföringsdialog Sörmland – barn och unga"
 FOLLOWUP_1 = "Rutin för förhandsbedömning inom 14 dagar"
@@ -27,10 +29,6 @@ FLAGGED = "Gäller det barnet med personnummer 20150101-1234?"
 PENDING = "En ogranskad fråga som ingen har hunnit läsa."
 MERGED = "Hur räknas dagarna vid helg?"
 NAME = "Åsa Öberg"
-
-
-def _hash() -> str:
-    return hashlib.sha256(uuid.uuid4().bytes).hexdigest()
 
 
 @dataclass
@@ -46,115 +44,137 @@ class Built:
 
 def build_meeting(session, facilitators, *, title=TITLE, status=DialogueStatus.LIVE,
                   closed_at: datetime | None = None, suffix: str = "") -> Built:
-    """Build the meeting in `session` (the app's db.session or a plain Session) and commit."""
+    """Build the meeting and commit. `session` is the app's db.session, or a plain Session
+    on another database (a real server's): then the meeting is built by an app of its own
+    on that database. `status` LIVE, or CLOSED (closed by its service; `closed_at` sets the
+    close in the past)."""
+    facilitator_ids = [f.id for f in facilitators]
+    if session is db.session:
+        return _build(facilitator_ids, title, status, closed_at, suffix)
+    from facilitator import create_app
+
+    url = session.get_bind().url.render_as_string(hide_password=False)
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        try:
+            return _build(facilitator_ids, title, status, closed_at, suffix)
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _build(facilitator_ids, title, status, closed_at, suffix) -> Built:
     suffix = suffix or uuid.uuid4().hex[:6]
     now = utcnow()
-    gnesta = Organization(name=f"Socialnämnden i Gnesta kommun {suffix}", short_name="Gnesta",
-                          kind="kommun")
-    nykoping = Organization(name=f"Socialnämnden i Nyköpings kommun {suffix}",
-                            short_name="Nyköping", kind="kommun")
-    code = "".join(codes.ALPHABET[int(c, 16) % len(codes.ALPHABET)]
-                   for c in uuid.uuid4().hex[:codes.LENGTH])
-    dialogue = Dialogue(
-        title=title, purpose="Att gå igenom IVO:s iakttagelser om förhandsbedömningar.",
-        starts_at=datetime(2027, 3, 15, 8, 0), duration_minutes=180,
+    fac = db.session.get(User, facilitator_ids[0])
+    gnesta = make.board(fac, f"Socialnämnden i Gnesta kommun {suffix}", "Gnesta")
+    nykoping = make.board(fac, f"Socialnämnden i Nyköpings kommun {suffix}", "Nyköping")
+    dialogue, details = make.dialogue(
+        fac, title, organization_ids=[gnesta.id, nykoping.id],
+        facilitator_ids=facilitator_ids,
+        purpose="Att gå igenom IVO:s iakttagelser om förhandsbedömningar.",
+        starts_at="2027-03-15T09:00",  # 08:00 UTC
         place_room="Stora salen, Kommunhuset", place_address="Västra Storgatan 15, Gnesta",
-        status=status, join_code=code, premoderation=True, organizations=[gnesta, nykoping],
-        facilitators=list(facilitators), started_at=now - timedelta(minutes=40),
-        published_at=now - timedelta(days=10), closed_at=closed_at,
-    )
-    r1 = Reflection(dialogue=dialogue, kind="deficiency", position=0,
-                    title="Förhandsbedömningar dröjer längre än 14 dagar",
-                    body_md="Beslut fattas ofta efter **14 dagar**.",
-                    legal_basis="SoL 11 kap. 1 a §",
-                    evidence="6 av 10 granskade förhandsbedömningar")
-    r2 = Reflection(dialogue=dialogue, kind="positive", position=1,
-                    title="Barnets röst hörs i utredningarna", body_md="Barnsamtal dokumenteras.",
-                    legal_basis="SoL 11 kap. 10 §", evidence="9 av 10 utredningar")
-    i1 = AgendaItem(dialogue=dialogue, position=0, title="Förhandsbedömningarna",
-                    planned_minutes=20, reflections=[r1])
-    i2 = AgendaItem(dialogue=dialogue, position=1, title="Barnets röst och återkoppling",
-                    planned_minutes=15, reflections=[r2])
-    session.add_all([gnesta, nykoping, dialogue, r1, r2, i1, i2])
-    session.flush()
+        premoderation=True,
+        # Named while the phones join, so one participant gives a name; pseudonymous again
+        # before the meeting (below), as a facilitator may change it.
+        participation_mode="named")
+    did = dialogue.id
+    r1 = make.reflection(fac, did, "Förhandsbedömningar dröjer längre än 14 dagar",
+                         body_md="Beslut fattas ofta efter **14 dagar**.",
+                         legal_basis="SoL 11 kap. 1 a §",
+                         evidence="6 av 10 granskade förhandsbedömningar")
+    r2 = make.reflection(fac, did, "Barnets röst hörs i utredningarna", kind="positive",
+                         body_md="Barnsamtal dokumenteras.", legal_basis="SoL 11 kap. 10 §",
+                         evidence="9 av 10 utredningar")
+    r1_id, r2_id = r1.id, r2.id
+    i1 = make.agenda_item(fac, did, "Förhandsbedömningarna", 20, [r1_id])
+    i2 = make.agenda_item(fac, did, "Barnets röst och återkoppling", 15, [r2_id])
+    i1_id, i2_id = i1.id, i2.id
+    make.step(fac, did, DialogueStatus.PUBLISHED)
+    uow.commit()
 
-    def person(org, role, name=None):
-        p = Participant(dialogue_id=dialogue.id, organization_id=org.id if org else None,
-                        role=role, name=name, token_hash=_hash())
-        session.add(p)
-        return p
+    dialogue = db.session.get(Dialogue, did)
+    ss1 = make.join(dialogue, gnesta.id, "socialsekreterare", NAME)
+    ss2 = make.join(dialogue, gnesta.id, "socialsekreterare")
+    chef = make.join(dialogue, gnesta.id, "chef")
+    pol = make.join(dialogue, nykoping.id, "politiker")
+    ss3 = make.join(dialogue, nykoping.id, "socialsekreterare")
+    ivo = make.join(dialogue, None, "ivo")
+    dialogues.update_dialogue(fac, did, {**details, "participation_mode": "pseudonymous"})
 
-    ss1 = person(gnesta, "socialsekreterare", NAME)
-    ss2 = person(gnesta, "socialsekreterare")
-    chef = person(gnesta, "chef")
-    pol = person(nykoping, "politiker")
-    ss3 = person(nykoping, "socialsekreterare")
-    ivo = person(None, "ivo")
-    session.flush()
+    # Before the meeting: stances and the question read out later.
+    make.stance(ss1, r1_id, "agree")
+    make.stance(ss2, r1_id, "partly")
+    make.stance(pol, r1_id, "disagree")
+    answered = make.submit(ss1, "question", ANSWERED, reflection_id=r1_id)
 
-    def stance(p, r, value, phase):
-        session.add(Stance(dialogue_id=dialogue.id, reflection_id=r.id, participant_id=p.id,
-                           value=value, phase=phase))
+    # The meeting: started on item 1; item 1 runs twice (10 and 5 minutes, with a step to
+    # item 2 and straight back between), item 2 has run for 4 minutes and is still current.
+    make.agenda(fac, did, "start")
+    make.agenda(fac, did, "next")
+    make.agenda(fac, did, "previous")
+    make.agenda(fac, did, "next")
+    make.stance(ss1, r1_id, "agree", "live")
+    make.stance(ss2, r1_id, "agree", "live")
+    make.stance(chef, r1_id, "partly", "live")
+    make.stance(pol, r1_id, "disagree", "live")
+    make.stance(ss3, r2_id, "agree", "live")
+    unanswered = make.submit(chef, "question", UNANSWERED)
+    hidden = make.submit(ss2, "question", HIDDEN)
+    flagged = make.submit(ss3, "question", FLAGGED)  # a personnummer: flagged, pending
+    pending = make.submit(ss3, "question", PENDING)
+    merged = make.submit(ss2, "question", MERGED)
+    disagreement = make.submit(pol, "disagreement", DISAGREEMENT, reflection_id=r1_id)
+    example = make.submit(ss3, "good_example", "Vi har ett mottagningsteam med jour.")
+    for item in (answered, unanswered, merged, disagreement, example):
+        make.moderate(fac, item, "approve")
+    make.moderate(fac, answered, "answer")
+    make.moderate(fac, hidden, "hide")
+    make.moderate(fac, merged, "merge", into_id=answered.id)  # its asker's vote moves along
+    make.vote(chef, answered)
+    make.open_poll(fac, did, r1_id, results_live=True)
 
-    stance(ss1, r1, "agree", "pre")
-    stance(ss2, r1, "partly", "pre")
-    stance(pol, r1, "disagree", "pre")
-    stance(ss1, r1, "agree", "live")
-    stance(ss2, r1, "agree", "live")
-    stance(chef, r1, "partly", "live")
-    stance(pol, r1, "disagree", "live")
-    stance(ss3, r2, "agree", "live")
+    f1 = followups.create_item(fac, did, {
+        "title": FOLLOWUP_1, "owner": str(gnesta.id),
+        "description": "Gäller även överlämningar mellan enheter.",
+        "responsible_role": "Enhetschef barn och unga", "due_date": "2027-06-30",
+        "agreement": "shared", "status": "agreed", "source": f"reflection:{r1_id}"})
+    f2 = followups.create_item(fac, did, {
+        "title": FOLLOWUP_2, "owner": "ivo", "responsible_role": "Inspektör på IVO",
+        "due_date": "2027-09-01", "agreement": "different",
+        "ivo_position": "Återkoppling behövs inom en månad.",
+        "board_position": "Nämnden önskar ett kvartal.", "status": "proposed"})
 
-    def contribution(p, kind, text, status, **kw):
-        c = Contribution(client_id=uuid.uuid4().hex, dialogue_id=dialogue.id,
-                         participant_id=p.id, kind=kind, text=text, status=status,
-                         phase=kw.pop("phase", "live"), **kw)
-        session.add(c)
-        session.flush()
-        return c
+    # No service writes a past time: the dialogue was published ten days ago, the meeting
+    # began 40 minutes ago, and the agenda's steps took place minutes apart.
+    dialogue = db.session.get(Dialogue, did)
+    make.backdate(dialogue, published_at=now - timedelta(days=10),
+                  started_at=now - timedelta(minutes=40))
+    timings = db.session.scalars(
+        select(ItemTiming).where(ItemTiming.agenda_item_id.in_([i1_id, i2_id]))
+        .order_by(ItemTiming.id)).all()
+    # item 1, item 2 (a moment), item 1 again, item 2 until now
+    minutes_ago = [(19, 9), (9, 9), (9, 4), (4, None)]
+    for timing, (start, end) in zip(timings, minutes_ago, strict=True):
+        make.backdate(timing, started_at=now - timedelta(minutes=start),
+                      ended_at=None if end is None else now - timedelta(minutes=end))
 
-    answered = contribution(ss1, "question", ANSWERED, "approved", answered=True,
-                            reflection_id=r1.id, phase="pre")
-    unanswered = contribution(chef, "question", UNANSWERED, "approved")
-    hidden = contribution(ss2, "question", HIDDEN, "hidden")
-    flagged = contribution(ss3, "question", FLAGGED, "pending", personal_data_flag=True)
-    pending = contribution(ss3, "question", PENDING, "pending")
-    merged = contribution(ss2, "question", MERGED, "approved", merged_into_id=answered.id)
-    disagreement = contribution(pol, "disagreement", DISAGREEMENT, "approved",
-                                reflection_id=r1.id)
-    example = contribution(ss3, "good_example", "Vi har ett mottagningsteam med jour.",
-                           "approved")
-    for p in (ss2, chef):
-        session.add(Vote(contribution_id=answered.id, participant_id=p.id))
-
-    # Item 1 ran twice: 10 and 5 minutes; item 2 has run for 4 minutes and is still current.
-    session.add_all([
-        ItemTiming(agenda_item_id=i1.id, started_at=now - timedelta(minutes=35),
-                   ended_at=now - timedelta(minutes=25)),
-        ItemTiming(agenda_item_id=i1.id, started_at=now - timedelta(minutes=20),
-                   ended_at=now - timedelta(minutes=15)),
-        ItemTiming(agenda_item_id=i2.id, started_at=now - timedelta(minutes=4)),
-        Meeting(dialogue_id=dialogue.id, current_agenda_item_id=i2.id),
-        Poll(dialogue_id=dialogue.id, reflection_id=r1.id, results_live=True),
-    ])
-    f1 = FollowUpItem(dialogue_id=dialogue.id, title=FOLLOWUP_1, organization_id=gnesta.id,
-                      description="Gäller även överlämningar mellan enheter.",
-                      responsible_role="Enhetschef barn och unga", due_date=date(2027, 6, 30),
-                      agreement="shared", status="agreed", source_kind="reflection",
-                      source_id=r1.id)
-    f2 = FollowUpItem(dialogue_id=dialogue.id, title=FOLLOWUP_2, organization_id=None,
-                      responsible_role="Inspektör på IVO", due_date=date(2027, 9, 1),
-                      agreement="different", ivo_position="Återkoppling behövs inom en månad.",
-                      board_position="Nämnden önskar ett kvartal.", status="proposed")
-    session.add_all([f1, f2])
-    session.commit()
-    return Built(
-        dialogue_id=dialogue.id, code=code, reflection_ids=[r1.id, r2.id],
-        item_ids=[i1.id, i2.id], followup_ids=[f1.id, f2.id],
+    if status == DialogueStatus.CLOSED:
+        make.step(fac, did, DialogueStatus.CLOSED)  # by its owner: the minutes' first draft
+        if closed_at is not None:
+            # A close in the past (for a history or the retention purge): no service does it.
+            make.backdate(db.session.get(Dialogue, did), closed_at=closed_at)
+    elif status != DialogueStatus.LIVE:
+        raise ValueError(f"build_meeting makes a live or closed meeting, not {status}")
+    ids = Built(
+        dialogue_id=did, code=dialogue.join_code, reflection_ids=[r1_id, r2_id],
+        item_ids=[i1_id, i2_id], followup_ids=[f1.id, f2.id],
         participant_ids=[p.id for p in (ss1, ss2, chef, pol, ss3, ivo)],
         contribution_ids={"answered": answered.id, "unanswered": unanswered.id,
                           "hidden": hidden.id, "flagged": flagged.id, "pending": pending.id,
                           "merged": merged.id, "disagreement": disagreement.id,
                           "example": example.id},
     )
-
+    uow.commit()  # the factory's one commit, as an entry point's
+    return ids

@@ -3,23 +3,19 @@ several boards (at least three answers per group shown), stances before and duri
 meeting, a question and a disagreement on a deficiency, the meeting closed by its service,
 and follow-up items for two boards."""
 
-import hashlib
-import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import factories as make
 from sqlalchemy import select
 
 from facilitator.accounts.models import User, utcnow
-from facilitator.contributions.models import Contribution, Stance
+from facilitator.core import uow
 from facilitator.demo import data
 from facilitator.dialogues.models import Dialogue, DialogueStatus, ReflectionKind
 from facilitator.extensions import db
 from facilitator.followups import commands
-from facilitator.followups.models import FollowUpItem
 from facilitator.meetings.models import Poll
-from facilitator.minutes import closing
-from facilitator.participants.models import Participant
 
 QUESTION = "Räknas de 14 dagarna från att anmälan registrerades eller kom in?"
 PROGRESS = "Ny rutin: veckovis genomgång av förhandsbedömningar som närmar sig 14 dagar."
@@ -37,10 +33,6 @@ class Meeting:
     followup_ids: list
 
 
-def _hash() -> str:
-    return hashlib.sha256(uuid.uuid4().bytes).hexdigest()
-
-
 def demo_meeting(make_user, label: str = "Stockholm", boards=None) -> Meeting:
     """Load the demo, run `label`'s dialogue as a meeting and close it (minutes drafted)."""
     facilitator = make_user(data.DEMO_EMAIL, "Demo Samordnare", is_admin=True)
@@ -49,61 +41,56 @@ def demo_meeting(make_user, label: str = "Stockholm", boards=None) -> Meeting:
     dialogue = db.session.scalar(select(Dialogue).where(Dialogue.title == spec.title))
     by_short = {o.short_name: o for o in dialogue.organizations}
     boards = boards or list(by_short)[:3]
-    dialogue.status = DialogueStatus.LIVE
-    dialogue.started_at = utcnow() - timedelta(hours=3)
-    # A real timeline: written and published weeks before the meeting.
-    dialogue.published_at = utcnow() - timedelta(days=14)
-    for r in dialogue.reflections:
-        r.created_at = utcnow() - timedelta(days=21)
-    db.session.flush()
+    did = dialogue.id
 
     people = []
     for short in boards:
-        org = by_short[short]
         for role in ("socialsekreterare", "socialsekreterare", "socialsekreterare", "chef",
                      "chef", "chef"):
-            p = Participant(dialogue_id=dialogue.id, organization_id=org.id, role=role,
-                            token_hash=_hash())
-            db.session.add(p)
-            people.append(p)
-    db.session.flush()
+            people.append(make.join(dialogue, by_short[short].id, role))
     values = ("agree", "partly", "disagree", "agree", "agree", "partly")
     reflections = {r.title: r for r in dialogue.reflections}
     deficiencies = [r for r in dialogue.reflections if r.kind == ReflectionKind.DEFICIENCY]
-    for r in dialogue.reflections:
-        if r.kind == ReflectionKind.IVO_QUESTION:
-            continue
-        for i, p in enumerate(people):
-            for phase in ("pre", "live"):
-                db.session.add(Stance(dialogue_id=dialogue.id, reflection_id=r.id,
-                                      participant_id=p.id, phase=phase,
-                                      value=values[(i + (phase == "live")) % len(values)]))
+    answered = [r for r in dialogue.reflections if r.kind != ReflectionKind.IVO_QUESTION]
     first = deficiencies[0]
-    db.session.add_all([
-        Contribution(client_id=uuid.uuid4().hex, dialogue_id=dialogue.id,
-                     participant_id=people[0].id, kind="question", text=QUESTION,
-                     status="approved", phase="pre", reflection_id=first.id, answered=True),
-        Contribution(client_id=uuid.uuid4().hex, dialogue_id=dialogue.id,
-                     participant_id=people[3].id, kind="disagreement", text=DISAGREEMENT,
-                     status="approved", phase="live", reflection_id=first.id),
-    ])
+    # Before the meeting: the pre-read's stances and question.
+    for r in answered:
+        for i, p in enumerate(people):
+            make.stance(p, r.id, values[i % len(values)])
+    question = make.submit(people[0], "question", QUESTION, reflection_id=first.id)
+    make.step(facilitator, did, DialogueStatus.LIVE)
+    for r in answered:
+        for i, p in enumerate(people):
+            make.stance(p, r.id, values[(i + 1) % len(values)], "live")
+    disagreement = make.submit(people[3], "disagreement", DISAGREEMENT,
+                               reflection_id=first.id)
+    for item in (question, disagreement):
+        make.moderate(facilitator, item, "approve")
+    make.moderate(facilitator, question, "answer")
     items = []
     for n, short in enumerate(boards[:2]):
         for r in deficiencies:
-            items.append(FollowUpItem(
-                dialogue_id=dialogue.id, organization_id=by_short[short].id,
-                title=f"Åtgärda: {r.title}", responsible_role="Enhetschef mottagningen",
-                description="Rutinen ses över och följs upp varje månad.",
-                due_date=date(2027, 6, 30) + timedelta(days=30 * n), agreement="shared",
-                status="agreed", source_kind="reflection", source_id=r.id,
-                created_by_id=facilitator.id))
-    db.session.add_all(items)
+            items.append(commands.create_item(facilitator, did, {
+                "title": f"Åtgärda: {r.title}", "owner": str(by_short[short].id),
+                "responsible_role": "Enhetschef mottagningen",
+                "description": "Rutinen ses över och följs upp varje månad.",
+                "due_date": (date(2027, 6, 30) + timedelta(days=30 * n)).isoformat(),
+                "agreement": "shared", "status": "agreed", "source": f"reflection:{r.id}"}))
     # The live poll on the first deficiency is still open when the meeting closes.
-    db.session.add(Poll(dialogue_id=dialogue.id, reflection_id=first.id, results_live=True,
-                        opened_at=utcnow() - timedelta(minutes=30)))
-    db.session.commit()
-    closing.close_dialogue(facilitator, dialogue.id)
-    db.session.commit()  # the entry point commits
+    make.open_poll(facilitator, did, first.id, results_live=True)
+    # No service writes a past time: a real timeline, written three weeks and published two
+    # weeks before the meeting, which began three hours ago, the poll half an hour ago.
+    dialogue = db.session.get(Dialogue, did)
+    make.backdate(dialogue, started_at=utcnow() - timedelta(hours=3),
+                  published_at=utcnow() - timedelta(days=14))
+    for r in dialogue.reflections:
+        make.backdate(r, created_at=utcnow() - timedelta(days=21))
+    poll = db.session.scalar(select(Poll).where(Poll.dialogue_id == did,
+                                                Poll.closed_at.is_(None)))
+    make.backdate(poll, opened_at=utcnow() - timedelta(minutes=30))
+    uow.commit()
+    make.step(facilitator, did, DialogueStatus.CLOSED)  # by its owner: the minutes drafted
+    uow.commit()  # the entry point commits
     first_item = items[0].id
     commands.change_status(facilitator, first_item, {"status": "in_progress",
                                                      "comment": PROGRESS})

@@ -1,27 +1,32 @@
-"""Shared helpers for the participants and contributions tests: dialogues made directly with
-the models, so these tests do not depend on the dialogue pages."""
+"""Shared helpers for the participants and contributions tests: dialogues made through the
+services (not the dialogue pages), by the facilitators given or else by one of the factory's
+own, who is then the dialogue's creator and facilitator."""
 
+import factories as make
 from sqlalchemy import select
 
-from facilitator.dialogues import codes
-from facilitator.dialogues.models import (
-    AgendaItem,
-    Dialogue,
-    DialogueStatus,
-    ParticipationMode,
-    Reflection,
-    ReflectionKind,
-)
+from facilitator.accounts.models import User
+from facilitator.core import uow
+from facilitator.dialogues.models import Dialogue, DialogueStatus
 from facilitator.extensions import db
 from facilitator.organizations.models import Organization, OrganizationKind
 
+FACTORY_EMAIL = "fabrik@ivo.se"
+STEPS = (DialogueStatus.PUBLISHED, DialogueStatus.LIVE, DialogueStatus.CLOSED,
+         DialogueStatus.ARCHIVED)
 
-def board(short_name: str) -> Organization:
+
+def _factory_facilitator() -> User:
+    found = db.session.scalar(select(User).where(User.email == FACTORY_EMAIL))
+    return found or make.user(FACTORY_EMAIL, "Fabian Fabrik", "ett-langt-testlosenord")
+
+
+def board(short_name: str, actor=None) -> Organization:
     org = db.session.scalar(select(Organization).where(Organization.short_name == short_name))
     if org is None:
-        org = Organization(name=f"Socialnämnden i {short_name}", short_name=short_name,
-                           kind=OrganizationKind.KOMMUN)
-        db.session.add(org)
+        org = make.board(actor or _factory_facilitator(), f"Socialnämnden i {short_name}",
+                         short_name, kind=OrganizationKind.KOMMUN.value)
+        uow.commit()  # the factory's one commit
     return org
 
 
@@ -30,30 +35,27 @@ def make_dialogue(
     reflections=("Förhandsbedömningar tar för lång tid", "Barnets röst hörs i utredningarna"),
     premoderation=True, mode="pseudonymous", facilitators=(), title="Återföringsdialog 2019",
 ) -> Dialogue:
-    dialogue = Dialogue(
-        title=title,
+    actor = facilitators[0] if facilitators else _factory_facilitator()
+    orgs = [board(name, actor) for name in boards]
+    dialogue, _payload = make.dialogue(
+        actor, title, organization_ids=[o.id for o in orgs],
+        facilitator_ids=[f.id for f in facilitators],
         purpose="Att gå igenom IVO:s iakttagelser från tillsynen och enas om vad som ska göras.",
-        status=DialogueStatus(status), join_code=codes.new_code(), premoderation=premoderation,
-        participation_mode=ParticipationMode(mode),
-    )
-    dialogue.organizations = [board(name) for name in boards]
-    dialogue.reflections = [
-        Reflection(
-            kind=ReflectionKind.DEFICIENCY if i else ReflectionKind.CONCERN, title=text,
-            body_md="I **6 av 10** granskade ärenden dröjde beslutet längre än 14 dagar.",
-            legal_basis="SoL 11 kap. 1 a §", evidence="6 av 10 granskade förhandsbedömningar",
-            position=i,
-        )
-        for i, text in enumerate(reflections)
-    ]
-    dialogue.agenda_items = [
-        AgendaItem(title="Inledning och syfte", planned_minutes=10, position=0),
-        AgendaItem(title="IVO:s iakttagelser", planned_minutes=45, position=1),
-    ]
-    dialogue.facilitators = list(facilitators)
-    db.session.add(dialogue)
-    db.session.commit()
-    return dialogue
+        premoderation=premoderation, participation_mode=mode)
+    did = dialogue.id
+    for i, text in enumerate(reflections):
+        make.reflection(actor, did, text, kind="deficiency" if i else "concern",
+                        body_md="I **6 av 10** granskade ärenden dröjde beslutet längre än "
+                                "14 dagar.",
+                        legal_basis="SoL 11 kap. 1 a §",
+                        evidence="6 av 10 granskade förhandsbedömningar")
+    make.agenda_item(actor, did, "Inledning och syfte", 10)
+    make.agenda_item(actor, did, "IVO:s iakttagelser", 45)
+    status = DialogueStatus(status)
+    for to in STEPS[:STEPS.index(status) + 1] if status in STEPS else ():
+        make.step(actor, did, to)
+    uow.commit()  # the factory's one commit
+    return db.session.get(Dialogue, did)
 
 
 def org_value(dialogue: Dialogue, short_name: str | None) -> str:

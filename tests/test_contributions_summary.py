@@ -2,21 +2,23 @@
 
 import re
 
+import factories as make
 from helpers_participants import make_dialogue
 from sqlalchemy import select
 
 from facilitator.accounts.models import User
 from facilitator.contributions import services
 from facilitator.contributions.models import ContributionKind
+from facilitator.core import uow
 from facilitator.extensions import db
 from facilitator.participants.models import Participant, Role
 
 
 def _participant(dialogue, board, role):
+    """A phone joins through the service (the factory commits)."""
     org = next((o for o in dialogue.organizations if o.short_name == board), None)
-    participant = Participant(dialogue_id=dialogue.id, organization=org, role=Role(role))
-    db.session.add(participant)
-    db.session.commit()
+    participant = make.join(dialogue, org.id if org else None, Role(role))
+    uow.commit()
     return participant
 
 

@@ -177,32 +177,27 @@ def test_a_boards_roles_are_weighed_against_the_whole_rooms_results(app, make_us
     """Nyköping's own roles (arbetsledare 3 and 3 others) look safe on their own, but the
     room's results show Övriga 5 (the chef, the politiker and the arbetsledare): 5 - 3
     would be the chef's and the politiker's answers. So Nyköping shows only its total."""
-    import uuid
-
+    import factories as make
     from helpers_minutes import build_meeting
 
-    from facilitator.contributions.models import Phase, Stance
-    from facilitator.core.clock import utcnow
+    from facilitator.contributions.models import Phase
+    from facilitator.core import uow
     from facilitator.dialogues.models import DialogueStatus
     from facilitator.participants.models import Participant
 
     fac = make_user("fac@ivo.se", "Fia Facilitator")
-    built = build_meeting(db.session, [fac], status=DialogueStatus.CLOSED, closed_at=utcnow())
+    built = build_meeting(db.session, [fac])
     nykoping = db.session.scalar(select(Organization).where(
         Organization.short_name == "Nyköping", Organization.name.like("%Nyköping%")))
     first = built.reflection_ids[0]
+    dialogue = db.session.get(Dialogue, built.dialogue_id)
     for role in ("socialsekreterare", "arbetsledare", "arbetsledare", "arbetsledare"):
-        p = Participant(dialogue_id=built.dialogue_id, organization_id=nykoping.id, role=role,
-                        token_hash=uuid.uuid4().hex)
-        db.session.add(p)
-        db.session.flush()
-        db.session.add(Stance(dialogue_id=built.dialogue_id, reflection_id=first,
-                              participant_id=p.id, value="agree", phase=Phase.LIVE))
+        make.stance(make.join(dialogue, nykoping.id, role), first, "agree", "live")
     ss3 = db.session.scalar(select(Participant).where(
         Participant.organization_id == nykoping.id, Participant.role == "socialsekreterare"))
-    db.session.add(Stance(dialogue_id=built.dialogue_id, reflection_id=first,
-                          participant_id=ss3.id, value="partly", phase=Phase.LIVE))
-    db.session.commit()
+    make.stance(ss3, first, "partly", "live")
+    make.step(db.session.get(User, fac.id), built.dialogue_id, DialogueStatus.CLOSED)
+    uow.commit()
     page = services.board_history(db.session.get(User, fac.id), nykoping.id)
     [entry] = page["entries"]
     [row] = [d for d in entry["deficiencies"] if d["reflection"].id == first]

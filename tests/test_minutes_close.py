@@ -19,8 +19,11 @@ from helpers_minutes import (
 )
 from sqlalchemy import select
 
+from facilitator.accounts.models import User
+from facilitator.core import uow
 from facilitator.dialogues.models import Dialogue, DialogueStatus
 from facilitator.extensions import db
+from facilitator.followups import commands
 from facilitator.followups.models import FollowUpItem
 from facilitator.meetings.models import ItemTiming, Poll
 from facilitator.minutes import compiling
@@ -163,12 +166,16 @@ def test_draft_final_and_a_correction_as_version_two(client, auth, meeting):
     assert "Skriv vad som rättas" in refused.get_data(as_text=True)
     assert _minutes(meeting.dialogue_id, 2) is None
 
+    fac = db.session.get(User, meeting.fac.id)
     item = db.session.get(FollowUpItem, meeting.followup_ids[0])
-    item.title = "Rutin för förhandsbedömning – ändrad ägare"
-    item.responsible_role = "Socialchef"
-    db.session.add(FollowUpItem(dialogue_id=meeting.dialogue_id, title="Ny punkt efter mötet",
-                                responsible_role="Nämndsekreterare"))
-    db.session.commit()
+    commands.update_item(fac, item.id, {
+        "title": "Rutin för förhandsbedömning – ändrad ägare", "owner": str(item.organization_id),
+        "description": item.description, "responsible_role": "Socialchef",
+        "due_date": item.due_date.isoformat(), "agreement": "shared"})
+    commands.create_item(fac, meeting.dialogue_id, {
+        "title": "Ny punkt efter mötet", "owner": "ivo", "responsible_role": "Nämndsekreterare",
+        "agreement": "shared", "status": "proposed"})
+    uow.commit()
     response = client.post(f"{base}/rattelse", data={"note": "Fel ansvarig roll på punkt 1."})
     assert response.status_code == 302 and response.headers["Location"].endswith("/v2")
 

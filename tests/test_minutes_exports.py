@@ -9,9 +9,11 @@ import pytest
 from helpers_minutes import ANSWERED, FOLLOWUP_1, FOLLOWUP_2, NAME, TITLE, build_meeting
 from pypdf import PdfReader
 
+from facilitator.accounts.models import User
+from facilitator.core import uow
 from facilitator.dialogues.models import Dialogue
 from facilitator.extensions import db
-from facilitator.followups.models import FollowUpItem
+from facilitator.followups import commands
 
 
 @pytest.fixture
@@ -19,9 +21,10 @@ def closed(app, client, auth, make_user):
     fac = make_user("fac@ivo.se", "Fia Facilitator")
     built = build_meeting(db.session, [fac])
     # A cell that a spreadsheet would take for a formula.
-    db.session.add(FollowUpItem(dialogue_id=built.dialogue_id, title="=SUMMA(A1:A9)",
-                                responsible_role="Förvaltningschef; stab"))
-    db.session.commit()
+    commands.create_item(db.session.get(User, fac.id), built.dialogue_id, {
+        "title": "=SUMMA(A1:A9)", "owner": "ivo", "responsible_role": "Förvaltningschef; stab",
+        "agreement": "shared", "status": "proposed"})
+    uow.commit()
     auth.login("fac@ivo.se")
     assert client.post(f"/dialoger/{built.dialogue_id}/stang").status_code == 302
     built.base = f"/dialoger/{built.dialogue_id}/protokoll/v1"

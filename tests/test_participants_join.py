@@ -2,9 +2,11 @@
 
 import hashlib
 
+import factories as make
 from helpers_participants import cookie_name, join, make_dialogue, org_value
 from sqlalchemy import select
 
+from facilitator.core import uow
 from facilitator.dialogues.models import DialogueStatus
 from facilitator.extensions import db
 from facilitator.participants import services
@@ -42,10 +44,14 @@ def test_unknown_draft_closed_and_archived_codes_get_clear_swedish_messages(app,
     assert response.status_code == 410
     assert "Mötet är avslutat" in response.text
 
-    archived = make_dialogue(status="archived", title="Arkiverad")
-    response = client.get(f"/m/{archived.join_code}/profil")
-    assert response.status_code == 410
-    assert "arkiverad" in response.text
+    # Archiving frees the code (the life cycle's step): the old code finds nothing.
+    archived = make_dialogue(status="closed", title="Arkiverad")
+    old_code = archived.join_code
+    make.step(archived.facilitators[0], archived.id, DialogueStatus.ARCHIVED)
+    uow.commit()
+    response = client.get(f"/m/{old_code}/profil")
+    assert response.status_code == 404
+    assert "Det finns ingen dialog med den koden" in response.text
     assert db.session.scalar(select(Participant.id)) is None
 
 

@@ -1,19 +1,20 @@
 """Pseudonymous display names: "board · role", the role left out where it singles one out."""
 
+import factories as make
 from helpers_participants import make_dialogue
 from sqlalchemy import event
 
+from facilitator.core import uow
 from facilitator.extensions import db
 from facilitator.participants import services
-from facilitator.participants.models import Participant, Role
+from facilitator.participants.models import Role
 
 
-def _add(dialogue, board, role, name=None):
+def _add(dialogue, board, role, name=""):
+    """A phone joins through the service (the factory commits)."""
     org = next((o for o in dialogue.organizations if o.short_name == board), None)
-    participant = Participant(dialogue_id=dialogue.id, organization=org, role=Role(role),
-                              name=name)
-    db.session.add(participant)
-    db.session.commit()
+    participant = make.join(dialogue, org.id if org else None, Role(role), name)
+    uow.commit()
     return participant
 
 

@@ -2,12 +2,15 @@
 
 from datetime import date, timedelta
 
+import factories as make
 import pytest
 from helpers_minutes import DISAGREEMENT, FLAGGED, FOLLOWUP_1, HIDDEN, NAME, PENDING, build_meeting
 from sqlalchemy import select
 
+from facilitator.accounts.models import User
 from facilitator.audit.models import AuditEntry
 from facilitator.contributions.models import Contribution
+from facilitator.core import uow
 from facilitator.core.clock import utcnow
 from facilitator.dialogues.models import Dialogue, DialogueStatus
 from facilitator.extensions import db
@@ -39,15 +42,12 @@ def dialogues(app, make_user):
     recent = build_meeting(db.session, [fac], title="Ny dialog", status=DialogueStatus.CLOSED,
                            closed_at=now - timedelta(days=10))
     live = build_meeting(db.session, [fac], title="Pågående dialog")
-    # The old one has minutes, and a moderation edit kept its original text in the log.
-    dialogue = db.session.get(Dialogue, old.dialogue_id)
-    db.session.add(Minutes(dialogue_id=dialogue.id, version=1,
-                           content=compiling.compile_minutes(dialogue)))
-    db.session.add(AuditEntry(dialogue_id=dialogue.id, action="contribution.edit",
-                              subject_type="contributions",
-                              subject_id=old.contribution_ids["unanswered"],
-                              details={"before": "Fråga om 20150101-1234", "after": "Fråga"}))
-    db.session.commit()
+    # The old one has minutes (its close drafted them), and a moderation edit kept its
+    # texts in the log.
+    fac = db.session.get(User, fac.id)
+    question = db.session.get(Contribution, old.contribution_ids["unanswered"])
+    make.moderate(fac, question, "edit", text="Fråga")
+    uow.commit()
     return {"old": old, "recent": recent, "live": live, "today": date.today()}
 
 

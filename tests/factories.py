@@ -1,0 +1,125 @@
+"""Test data through the product's services: the states the factories make are states the
+product can reach. Each helper here calls one service, as a route or a socket event would;
+the factories that use them (helpers_*.py) commit once at the end, as an entry point does.
+
+Where a state has no service (a time in the past), the factory sets that one field after the
+service made the row, through `backdate`, and says why."""
+
+from facilitator.accounts import services as accounts
+from facilitator.contributions import services as contributions
+from facilitator.dialogues import services as dialogues
+from facilitator.extensions import db
+from facilitator.live import control, moderation, participation
+from facilitator.live.actors import FACILITATOR, PARTICIPANT, Actor
+from facilitator.organizations import services as organizations
+from facilitator.participants import services as participants
+from facilitator.participants.models import Participant
+
+
+def user(email, name, password, *, is_admin=False, organization_id=None):
+    return accounts.create_user(email, name, password, is_admin=is_admin,
+                                organization_id=organization_id)
+
+
+def board(actor, name, short_name, kind="kommun", contact_email=""):
+    return organizations.create_organization(
+        actor, {"name": name, "short_name": short_name, "kind": kind,
+                "contact_email": contact_email or ""})
+
+
+def dialogue(actor, title, *, organization_ids=(), facilitator_ids=(), **fields):
+    payload = {
+        "title": title, "purpose": "", "starts_at": "", "duration_minutes": "180",
+        "place_room": "", "place_address": "", "is_digital": False,
+        "organization_ids": [str(i) for i in organization_ids],
+        "facilitator_ids": [str(i) for i in facilitator_ids],
+        "premoderation": True, "participation_mode": "pseudonymous",
+        "show_board_results": True,
+    }
+    payload.update(fields)
+    return dialogues.create_dialogue(actor, payload), payload
+
+
+def reflection(actor, dialogue_id, title, kind="deficiency", **fields):
+    payload = {"kind": kind, "title": title, "body_md": "", "legal_basis": "", "evidence": "",
+               "applies_to_all": True, "organization_ids": []}
+    payload.update(fields)
+    return dialogues.create_reflection(actor, dialogue_id, payload)
+
+
+def agenda_item(actor, dialogue_id, title, minutes, reflection_ids=(), description=""):
+    return dialogues.create_agenda_item(actor, dialogue_id, {
+        "title": title, "description": description, "planned_minutes": str(minutes),
+        "reflection_ids": [str(i) for i in reflection_ids]})
+
+
+def step(actor, dialogue_id, to_status):
+    """The dialogue's next step in its life cycle (closing by its owner, the minutes)."""
+    return dialogues.transition(actor, dialogue_id, to_status)
+
+
+def join(dialogue, organization_id, role, name="") -> Participant:
+    """A phone joins: board (None for no board), role, optional name."""
+    participant, _token = participants.join(dialogue, {
+        "organization": "none" if organization_id is None else str(organization_id),
+        "role": str(role), "name": name or ""})
+    return participant
+
+
+def join_with_token(dialogue, organization_id, role, name="") -> tuple[Participant, str]:
+    return participants.join(dialogue, {
+        "organization": "none" if organization_id is None else str(organization_id),
+        "role": str(role), "name": name or ""})
+
+
+def stance(participant, reflection_id, value, phase=None):
+    payload = {"reflection_id": str(reflection_id), "value": str(value)}
+    if phase:
+        payload["phase"] = str(phase)
+    return contributions.set_stance(participant, payload)
+
+
+def submit(participant, kind, text, **fields):
+    payload = {"kind": str(kind), "text": text}
+    payload.update({k: str(v) for k, v in fields.items() if v is not None})
+    contribution, _created = contributions.submit_contribution(participant, payload)
+    return contribution
+
+
+def facilitator_actor(user_, dialogue_id) -> Actor:
+    return Actor(FACILITATOR, dialogue_id, user=user_)
+
+
+def participant_actor(participant) -> Actor:
+    return Actor(PARTICIPANT, participant.dialogue_id, participant_id=participant.id)
+
+
+def moderate(user_, contribution, action, **fields):
+    return moderation.moderate(facilitator_actor(user_, contribution.dialogue_id),
+                               {"id": contribution.id, "action": action, **fields})
+
+
+def vote(participant, contribution):
+    return participation.vote(participant_actor(participant),
+                              {"question_id": contribution.id, "on": True})
+
+
+def agenda(user_, dialogue_id, action, item_id=None):
+    payload = {"action": action}
+    if item_id is not None:
+        payload["item_id"] = item_id
+    return control.agenda(facilitator_actor(user_, dialogue_id), payload)
+
+
+def open_poll(user_, dialogue_id, reflection_id, results_live=True):
+    return control.poll(facilitator_actor(user_, dialogue_id),
+                        {"action": "open", "reflection_id": reflection_id,
+                         "results_live": results_live})
+
+
+def backdate(row, **times) -> None:
+    """Set times in the past on a row a service made: no service writes a past time. Flushes;
+    the factory commits."""
+    for name, value in times.items():
+        setattr(row, name, value)
+    db.session.flush()
