@@ -37,33 +37,30 @@ def play(make_coroutine, *args):
 
 SETUP = r"""
 import json, sys
+sys.path.insert(0, "tests")  # the test factories: the room is made through the services
+import factories as make
 from facilitator import create_app
-from facilitator.extensions import db
+from facilitator.core import uow
 
 app = create_app()
 with app.app_context():
     from flask_migrate import upgrade
     upgrade()  # the schema production gets
-    from facilitator.accounts.models import User
-    from facilitator.dialogues.models import Dialogue, DialogueStatus, Reflection
-    from facilitator.organizations.models import Organization
     from facilitator.participants import services as participants
 
-    admin = User(email="admin@ivo.se", name="Ada Admin", password_hash="x", is_admin=True)
-    org = Organization(name="Socialnämnden i Gnesta kommun", short_name="Gnesta",
-                       kind="kommun", contact_email="")
-    dialogue = Dialogue(title="Återföringsdialog Gnesta", status=DialogueStatus.PUBLISHED,
-                        join_code="FELT23", premoderation=False, organizations=[org],
-                        facilitators=[admin])
-    dialogue.reflections = [Reflection(kind="deficiency", title="Förhandsbedömningar dröjer")]
-    db.session.add_all([admin, org, dialogue])
-    db.session.commit()
+    admin = make.user("admin@ivo.se", "Ada Admin", "ett-langt-testlosenord", is_admin=True)
+    org = make.board(admin, "Socialnämnden i Gnesta kommun", "Gnesta")
+    dialogue, _payload = make.dialogue(admin, "Återföringsdialog Gnesta",
+                                       organization_ids=[org.id], facilitator_ids=[admin.id],
+                                       premoderation=False)
+    make.reflection(admin, dialogue.id, "Förhandsbedömningar dröjer")
+    make.step(admin, dialogue.id, "published")
     phones = []
     for n in range(int(sys.argv[1])):
         role = ["socialsekreterare", "arbetsledare", "chef", "politiker"][n % 4]
-        p, token = participants.join(dialogue, {"organization": str(org.id), "role": role})
+        p, token = make.join_with_token(dialogue, org.id, role)
         phones.append([p.id, token])
-    db.session.commit()
+    uow.commit()
     print(json.dumps({"dialogue": dialogue.id, "cookie": participants.cookie_name(dialogue),
                       "phones": phones}))
 """
