@@ -115,6 +115,11 @@ def agenda(user_, dialogue_id, action, item_id=None):
     return control.agenda(facilitator_actor(user_, dialogue_id), payload)
 
 
+def intake(user_, dialogue_id, open_):
+    """Open or close the meeting's question intake (audited as intake.open / intake.close)."""
+    return control.set_intake(facilitator_actor(user_, dialogue_id), {"open": open_})
+
+
 def open_poll(user_, dialogue_id, reflection_id, results_live=True):
     return control.poll(facilitator_actor(user_, dialogue_id),
                         {"action": "open", "reflection_id": reflection_id,

@@ -112,13 +112,21 @@ def test_audit_log_lists_who_what_when_and_the_edit(meeting):
 def test_audit_times_are_in_stockholm_time(meeting):
     from datetime import datetime
 
+    import factories as make
+    from sqlalchemy import select
+
+    from facilitator.accounts.models import User
     from facilitator.audit.models import AuditEntry
+    from facilitator.core import uow
     from facilitator.extensions import db
 
-    db.session.add(AuditEntry(dialogue_id=meeting.dialogue_id, action="intake.close",
-                              actor_user_id=meeting.facilitator_id,
-                              created_at=datetime(2030, 1, 15, 8, 5)))
-    db.session.commit()
+    make.intake(db.session.get(User, meeting.facilitator_id), meeting.dialogue_id, False)
+    entry = db.session.scalar(select(AuditEntry).where(
+        AuditEntry.dialogue_id == meeting.dialogue_id, AuditEntry.action == "intake.close"))
+    # A time in winter (no service stamps any but the present): 08:05 UTC is 09:05 in
+    # Stockholm whenever the test runs.
+    make.backdate(entry, created_at=datetime(2030, 1, 15, 8, 5))
+    uow.commit()  # the factory's one commit
     html = meeting.login("fac@ivo.se").get(
         f"/dialoger/{meeting.dialogue_id}/logg").get_data(as_text=True)
     assert "Stängde för nya inlägg" in html
