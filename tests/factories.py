@@ -120,6 +120,11 @@ def intake(user_, dialogue_id, open_):
     return control.set_intake(facilitator_actor(user_, dialogue_id), {"open": open_})
 
 
+def projector_link(user_, dialogue_id) -> str:
+    """A new projector link for the dialogue's meeting: its token, shown once."""
+    return control.new_projector_link(facilitator_actor(user_, dialogue_id))
+
+
 def open_poll(user_, dialogue_id, reflection_id, results_live=True):
     return control.poll(facilitator_actor(user_, dialogue_id),
                         {"action": "open", "reflection_id": reflection_id,
