@@ -44,6 +44,19 @@ def dialogue(actor, title, *, organization_ids=(), facilitator_ids=(), **fields)
     return dialogues.create_dialogue(actor, payload), payload
 
 
+def update_dialogue(actor, dialogue_id, **changes):
+    """Change some of a dialogue's details, as its edit form does: every field is sent again,
+    the others as they are."""
+    dialogue = db.session.get(Dialogue, dialogue_id)
+    payload = dialogues.dialogue_form_data(dialogue)
+    starts_at = payload["starts_at"]
+    payload["starts_at"] = starts_at.strftime("%Y-%m-%dT%H:%M") if starts_at else ""
+    for key in ("organization_ids", "facilitator_ids"):
+        payload[key] = [str(i) for i in payload[key]]
+    payload.update(changes)
+    return dialogues.update_dialogue(actor, dialogue_id, payload)
+
+
 def reflection(actor, dialogue_id, title, kind="deficiency", **fields):
     payload = {"kind": kind, "title": title, "body_md": "", "legal_basis": "", "evidence": "",
                "applies_to_all": True, "organization_ids": []}

@@ -3,9 +3,11 @@
 import json
 import re
 
+import factories as make
 import pytest
 from helpers_live import events, new_meeting, ok
 
+from facilitator.core import uow
 from facilitator.dialogues.models import DialogueStatus
 
 
@@ -38,7 +40,8 @@ def test_detail_page_links_to_the_console_when_published_or_live(meeting):
     assert console in http.get(detail).get_data(as_text=True)
     meeting.go_live()
     assert console in http.get(detail).get_data(as_text=True)
-    meeting.set(status=DialogueStatus.CLOSED)
+    make.step(meeting.admin, meeting.dialogue_id, DialogueStatus.CLOSED)  # minutes drafted
+    uow.commit()  # the status page commits
     assert console not in http.get(detail).get_data(as_text=True)
 
 
@@ -79,7 +82,8 @@ def test_other_facilitators_cannot_make_a_projector_link(meeting):
 
 
 def test_audit_log_lists_who_what_when_and_the_edit(meeting):
-    meeting.set(premoderation=True)
+    make.update_dialogue(meeting.admin, meeting.dialogue_id, premoderation=True)
+    uow.commit()  # the edit page commits
     meeting.go_live()
     phone = meeting.phone()
     fac = meeting.facilitator_socket()
@@ -112,12 +116,10 @@ def test_audit_log_lists_who_what_when_and_the_edit(meeting):
 def test_audit_times_are_in_stockholm_time(meeting):
     from datetime import datetime
 
-    import factories as make
     from sqlalchemy import select
 
     from facilitator.accounts.models import User
     from facilitator.audit.models import AuditEntry
-    from facilitator.core import uow
     from facilitator.extensions import db
 
     make.intake(db.session.get(User, meeting.facilitator_id), meeting.dialogue_id, False)
