@@ -7,11 +7,15 @@ service made the row, through `backdate`, and says why."""
 
 from facilitator.accounts import services as accounts
 from facilitator.contributions import services as contributions
+from facilitator.decisions import services as decisions
 from facilitator.dialogues import services as dialogues
+from facilitator.dialogues.models import Dialogue
 from facilitator.extensions import db
+from facilitator.followups import reviewers
 from facilitator.live import control, moderation, participation
 from facilitator.live.actors import FACILITATOR, PARTICIPANT, Actor
 from facilitator.organizations import services as organizations
+from facilitator.organizations.models import Organization
 from facilitator.participants import services as participants
 from facilitator.participants.models import Participant
 
@@ -38,6 +42,19 @@ def dialogue(actor, title, *, organization_ids=(), facilitator_ids=(), **fields)
     }
     payload.update(fields)
     return dialogues.create_dialogue(actor, payload), payload
+
+
+def update_dialogue(actor, dialogue_id, **changes):
+    """Change some of a dialogue's details, as its edit form does: every field is sent again,
+    the others as they are."""
+    dialogue = db.session.get(Dialogue, dialogue_id)
+    payload = dialogues.dialogue_form_data(dialogue)
+    starts_at = payload["starts_at"]
+    payload["starts_at"] = starts_at.strftime("%Y-%m-%dT%H:%M") if starts_at else ""
+    for key in ("organization_ids", "facilitator_ids"):
+        payload[key] = [str(i) for i in payload[key]]
+    payload.update(changes)
+    return dialogues.update_dialogue(actor, dialogue_id, payload)
 
 
 def reflection(actor, dialogue_id, title, kind="deficiency", **fields):
@@ -111,10 +128,61 @@ def agenda(user_, dialogue_id, action, item_id=None):
     return control.agenda(facilitator_actor(user_, dialogue_id), payload)
 
 
+def intake(user_, dialogue_id, open_):
+    """Open or close the meeting's question intake (audited as intake.open / intake.close)."""
+    return control.set_intake(facilitator_actor(user_, dialogue_id), {"open": open_})
+
+
+def projector_link(user_, dialogue_id) -> str:
+    """A new projector link for the dialogue's meeting: its token, shown once."""
+    return control.new_projector_link(facilitator_actor(user_, dialogue_id))
+
+
 def open_poll(user_, dialogue_id, reflection_id, results_live=True):
     return control.poll(facilitator_actor(user_, dialogue_id),
                         {"action": "open", "reflection_id": reflection_id,
                          "results_live": results_live})
+
+
+def decision(actor, dialogue_id, decided_on, case_number, report_due, requirement_ids=None):
+    """IVO records its decision; without `requirement_ids` it requires measures for every
+    deficiency (and concern) of the dialogue. Dates as date objects or ISO strings."""
+    if requirement_ids is None:
+        dialogue = db.session.get(Dialogue, dialogue_id)
+        requirement_ids = [r_id for r_id, _title in decisions.requirement_choices(dialogue)]
+    return decisions.record_decision(actor, dialogue_id, {
+        "decided_on": str(decided_on), "case_number": case_number,
+        "report_due": str(report_due), "requirement_ids": [str(i) for i in requirement_ids]})
+
+
+def measures(board_actor, dialogue_id, text="Ny rutin beslutad av nämnden",
+             timetable="Införs under hösten", responsible_role="enhetschef",
+             kind="planned", status="planned"):
+    """A board (a staff account or a `Reviewer`) fills in the same measure for every
+    deficiency the decision requires of it, in one save, as its decision page does."""
+    reviewer = reviewers.as_reviewer(board_actor)
+    dialogue = db.session.get(Dialogue, dialogue_id)
+    organization = db.session.get(Organization, reviewer.organization_id)
+    decision_ = decisions.decision_for(dialogue)
+    payload = {}
+    for r in decision_.requirements:
+        if decisions.applies_to(r, organization, dialogue):
+            prefix = decisions.measure_prefix(r.id)
+            payload.update({prefix + "text": text, prefix + "timetable": timetable,
+                            prefix + "responsible_role": responsible_role,
+                            prefix + "kind": kind, prefix + "status": status})
+    return decisions.save_measures(board_actor, dialogue_id, payload)
+
+
+def submit_report(board_actor, dialogue_id):
+    """The board submits its redovisning: the next version."""
+    return decisions.submit_report(board_actor, dialogue_id)
+
+
+def review_report(actor, dialogue_id, version, outcome, comment=""):
+    """IVO answers a submitted version: "acknowledged" or "additions_requested"."""
+    return decisions.review_report(actor, dialogue_id, version.id,
+                                   {"outcome": outcome, "comment": comment})
 
 
 def backdate(row, **times) -> None:

@@ -33,8 +33,11 @@ class Meeting:
     followup_ids: list
 
 
-def demo_meeting(make_user, label: str = "Stockholm", boards=None) -> Meeting:
-    """Load the demo, run `label`'s dialogue as a meeting and close it (minutes drafted)."""
+def demo_meeting(make_user, label: str = "Stockholm", boards=None,
+                 before_meeting=None) -> Meeting:
+    """Load the demo, run `label`'s dialogue as a meeting and close it (minutes drafted).
+    `before_meeting(dialogue, first_deficiency)`, if given, is called once the pre-read is
+    answered and before the meeting starts: more phones of a test's own join and answer."""
     facilitator = make_user(data.DEMO_EMAIL, "Demo Samordnare", is_admin=True)
     data.load()
     spec = next(s for s in data.DIALOGUES if s.label == label)
@@ -58,6 +61,8 @@ def demo_meeting(make_user, label: str = "Stockholm", boards=None) -> Meeting:
         for i, p in enumerate(people):
             make.stance(p, r.id, values[i % len(values)])
     question = make.submit(people[0], "question", QUESTION, reflection_id=first.id)
+    if before_meeting is not None:
+        before_meeting(dialogue, first)
     make.step(facilitator, did, DialogueStatus.LIVE)
     for r in answered:
         for i, p in enumerate(people):

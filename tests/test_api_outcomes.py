@@ -10,6 +10,7 @@ import io
 import shutil
 from datetime import timedelta
 
+import factories as make
 import pytest
 import schemathesis
 from helpers_api import bearer, token_for
@@ -29,6 +30,7 @@ from facilitator import create_app
 from facilitator.api import boards
 from facilitator.api.models import BoardApiToken
 from facilitator.api.openapi import build_document
+from facilitator.core import uow
 from facilitator.core.clock import today_local
 from facilitator.extensions import db, limiter
 from facilitator.followups import commands
@@ -158,7 +160,7 @@ def _stored_file(world, item_id, content=PDF, name="Rutin.pdf") -> int:
     evidence = commands.add_evidence(Reviewer(organization_id=world.gnesta_id), item_id,
                                      {"text": "Beslutad rutin"},
                                      file=FileStorage(io.BytesIO(content), filename=name))
-    db.session.commit()
+    uow.commit()  # the upload route commits after its service
     return evidence.id
 
 
@@ -212,11 +214,9 @@ def test_a_boards_token_reads_and_adds_evidence_of_its_own_items_only(client, wo
 
 
 def make_world_dialogue_without(world) -> int:
-    from facilitator.dialogues.models import Dialogue
-
-    dialogue = Dialogue(title="Återföring Eskilstuna", facilitators=[world.facilitator])
-    db.session.add(dialogue)
-    db.session.commit()
+    """A dialogue of the same facilitator without the world's boards, through the service."""
+    dialogue, _payload = make.dialogue(world.facilitator, "Återföring Eskilstuna")
+    uow.commit()  # the factory's one commit
     return dialogue.id
 
 

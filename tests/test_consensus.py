@@ -1,28 +1,28 @@
 """Where the room agrees and where its groups split: the figure per reflection, the page that
 lists "att prata om" first, the formula page and the minutes; the small-group rule in all."""
 
+import factories as make
 from helpers_participants import make_dialogue
 
 from facilitator.accounts.models import User
-from facilitator.contributions import services
+from facilitator.core import uow
 from facilitator.extensions import db
 from facilitator.insights import consensus
 from facilitator.minutes.compiling import compile_minutes
-from facilitator.participants.models import Participant, Role
 
 
 def _people(dialogue, board, role, n):
+    """`n` phones of `board` in `role` join, through the join service."""
     org = next(o for o in dialogue.organizations if o.short_name == board)
-    people = [Participant(dialogue_id=dialogue.id, organization=org, role=Role(role))
-              for _ in range(n)]
-    db.session.add_all(people)
-    db.session.commit()
+    people = [make.join(dialogue, org.id, role) for _ in range(n)]
+    uow.commit()  # the factory's one commit
     return people
 
 
 def _answer(people, reflection, value):
     for person in people:
-        services.set_stance(person, {"reflection_id": reflection.id, "value": value})
+        make.stance(person, reflection.id, value)
+    uow.commit()  # the factory's one commit
 
 
 def _room(make_user, lone_chef=True):

@@ -2,10 +2,12 @@
 
 from datetime import UTC, date, datetime
 
+import factories as make
 import pytest
 from sqlalchemy import func, select
 
 from facilitator.accounts.models import User
+from facilitator.core import uow
 from facilitator.demo import data
 from facilitator.dialogues import codes
 from facilitator.dialogues.models import (
@@ -128,10 +130,10 @@ def test_running_again_creates_nothing_new_and_still_prints(demo_app, runner):
     assert password in second.output
 
 
-def test_existing_boards_are_reused(demo_app, runner):
-    db.session.add(Organization(name="Farsta stadsdelsnämnd", short_name="Farsta",
-                                kind=OrganizationKind.STADSDEL))
-    db.session.commit()
+def test_existing_boards_are_reused(demo_app, runner, make_user):
+    make.board(make_user(), "Farsta stadsdelsnämnd", "Farsta",
+               kind=OrganizationKind.STADSDEL.value)
+    uow.commit()  # the factory's one commit
     runner.invoke(args=["demo"])
     assert count(Organization) == 8
 

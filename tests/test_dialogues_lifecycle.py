@@ -1,15 +1,16 @@
 from datetime import datetime
 
+import factories as make
 import pytest
 from helpers_dialogues import make_dialogue, make_org, make_reflection
 from sqlalchemy import select
 
 from facilitator.audit.models import AuditEntry
+from facilitator.core import uow
 from facilitator.dialogues import codes, services
 from facilitator.dialogues.models import DialogueStatus
 from facilitator.errors import Conflict, ValidationFailed
 from facilitator.extensions import db
-from facilitator.participants.models import Participant, Role
 
 
 @pytest.fixture
@@ -101,8 +102,8 @@ def test_back_to_draft_only_while_nobody_joined(anna):
     assert dialogue.status == DialogueStatus.DRAFT
     assert dialogue.published_at is None
     services.transition(anna, dialogue.id, "published")
-    db.session.add(Participant(dialogue_id=dialogue.id, role=Role.CHEF))
-    db.session.commit()
+    make.join(dialogue, None, "chef")  # a phone joins, with no board
+    uow.commit()  # the join's one commit
     with pytest.raises(Conflict) as caught:
         services.transition(anna, dialogue.id, "draft")
     assert "deltagare" in caught.value.message

@@ -1,10 +1,12 @@
 """Follow-up items: creating them (also from a source), the status graph, the history, and the
 room seeing agreed items live."""
 
+import factories as make
 import pytest
 from helpers_followups import make_item, make_world
 
 from facilitator.core import uow
+from facilitator.dialogues.models import Dialogue, DialogueStatus
 from facilitator.errors import PermissionDenied, ValidationFailed
 from facilitator.extensions import db
 from facilitator.followups import commands, prefill, queries
@@ -119,11 +121,8 @@ def test_different_views_need_both_positions(world):
 
 
 def test_an_owner_outside_the_dialogue_is_refused(world, app):
-    from facilitator.organizations.models import Organization
-
-    other = Organization(name="Socialnämnden i Trosa", short_name="Trosa", kind="kommun")
-    db.session.add(other)
-    db.session.commit()
+    other = make.board(world.facilitator, "Socialnämnden i Trosa", "Trosa")
+    uow.commit()  # the factory's one commit
     with pytest.raises(ValidationFailed) as error:
         make_item(world, other.id)
     assert "owner" in error.value.errors
@@ -143,15 +142,18 @@ def test_made_from_a_reflection_prefills_and_links_it(world):
         make_item(world, world.gnesta_id, source="reflection:99999")
 
 
-def test_made_from_a_disagreement_prefills_both_views(world):
-    from facilitator.contributions.models import Contribution
-
-    disagreement = Contribution(
-        client_id="c-1", dialogue_id=world.dialogue_id, kind="disagreement",
-        text="Vi delar inte bilden: vi tvekar inte att inleda utredningar.",
-        reflection_id=world.reflection_id, status="approved", phase="live")
-    db.session.add(disagreement)
-    db.session.commit()
+def test_made_from_a_disagreement_prefills_both_views(app):
+    # The world of its own, live: a phone objects during the meeting, the facilitator
+    # approves it, and the meeting is closed (the world fixture is closed from the start).
+    world = make_world(status=DialogueStatus.LIVE)
+    dialogue = db.session.get(Dialogue, world.dialogue_id)
+    phone = make.join(dialogue, world.gnesta_id, "socialsekreterare")
+    disagreement = make.submit(phone, "disagreement",
+                               "Vi delar inte bilden: vi tvekar inte att inleda utredningar.",
+                               reflection_id=world.reflection_id)
+    make.moderate(world.facilitator, disagreement, "approve")
+    make.step(world.facilitator, world.dialogue_id, DialogueStatus.CLOSED)
+    uow.commit()  # the factory's one commit
     data = prefill.new_item_data(world.facilitator, world.dialogue_id,
                                   f"disagreement:{disagreement.id}")
     assert data["agreement"] == "different"
@@ -168,7 +170,6 @@ def test_only_the_dialogues_facilitators_manage_its_items(world):
 
 
 def test_the_room_sees_agreed_items_live_and_in_the_snapshot(world, monkeypatch):
-    from facilitator.dialogues.models import Dialogue
     from facilitator.live import broadcast
     from facilitator.live import services as live
     from facilitator.live.actors import FACILITATOR, Actor

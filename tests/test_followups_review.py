@@ -4,10 +4,11 @@ links explain themselves; board staff accounts never reach facilitator pages."""
 import io
 from datetime import timedelta
 
+import factories as make
 import pytest
 from helpers_followups import PASSWORD, PDF, make_item, make_link, make_world, user
 
-from facilitator.core import glossary
+from facilitator.core import glossary, uow
 from facilitator.core.clock import utcnow
 from facilitator.core.tokens import hash_token as token_hash
 from facilitator.extensions import db
@@ -120,8 +121,9 @@ def test_expired_and_revoked_links_explain_themselves(world, app, client):
     expired = make_link(world, world.gnesta_id)
     link = db.session.scalar(db.select(ReviewLink).where(
         ReviewLink.token_hash == token_hash(expired)))
-    link.expires_at = utcnow() - timedelta(minutes=1)
-    db.session.commit()
+    # Expired a minute ago: no service sets a past time, so only that field is set after.
+    make.backdate(link, expires_at=utcnow() - timedelta(minutes=1))
+    uow.commit()  # the factory's one commit
     page = client.get(f"/granskning/{expired}")
     assert page.status_code == 410
     html = page.get_data(as_text=True)
@@ -164,11 +166,8 @@ def test_ivo_creates_a_link_and_sees_the_url_once(world, app, client):
     again = client.get(f"/dialoger/{world.dialogue_id}/uppfoljning").get_data(as_text=True)
     assert token not in again and "Gäller" in again
     # A board outside the dialogue is refused.
-    from facilitator.organizations.models import Organization
-
-    trosa = Organization(name="Trosa", short_name="Trosa", kind="kommun")
-    db.session.add(trosa)
-    db.session.commit()
+    trosa = make.board(world.facilitator, "Trosa", "Trosa")
+    uow.commit()  # the factory's one commit
     bad = client.post(f"/dialoger/{world.dialogue_id}/uppfoljning/lankar",
                       data={"organization_id": trosa.id, "days": 30})
     assert bad.status_code == 400

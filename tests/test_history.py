@@ -120,27 +120,32 @@ def test_a_facilitator_reads_only_the_dialogues_they_may_manage(demo, make_user)
 
 
 def test_the_history_lists_the_decision_and_the_boards_redovisning_versions(demo, client):
-    from datetime import date
+    from datetime import UTC, date, datetime
 
-    from facilitator.decisions.models import Decision, ReportStatus, ReportVersion
+    import factories as make
+
+    from facilitator.core import uow
 
     facilitator, gnesta = demo
     d2019 = db.session.scalar(select(Dialogue).where(Dialogue.title.like("Dialogmöte 2019%")))
-    decision = Decision(dialogue_id=d2019.id, decided_on=date(2019, 6, 20),
-                        case_number="8.5-12345/2018", report_due=date(2019, 9, 30))
-    db.session.add(decision)
-    db.session.flush()
-    db.session.add_all([
-        ReportVersion(decision_id=decision.id, organization_id=gnesta.id, version=1,
-                      content={}, status=ReportStatus.ADDITIONS_REQUESTED,
-                      review_comment="Tidplan saknas."),
-        ReportVersion(decision_id=decision.id, organization_id=gnesta.id, version=2,
-                      content={}, status=ReportStatus.ACKNOWLEDGED)])
-    db.session.commit()
+    staff = user("chef@gnesta.se", "Chef Gnesta", organization_id=gnesta.id)
+    # IVO decides; Gnesta's staff fill in the measures and submit; IVO asks for more; Gnesta
+    # submits again; IVO acknowledges. Through the decisions services, as their pages do.
+    decision = make.decision(facilitator, d2019.id, date(2019, 6, 20), "8.5-12345/2018",
+                             date(2019, 9, 30))
+    make.measures(staff, d2019.id)
+    first = make.submit_report(staff, d2019.id)
+    make.review_report(facilitator, d2019.id, first, "additions_requested", "Tidplan saknas.")
+    second = make.submit_report(staff, d2019.id)
+    make.review_report(facilitator, d2019.id, second, "acknowledged")
+    # The redovisning of 2019 was sent and answered in 2019; the services stamp the present.
+    for version, day in ((first, 10), (second, 25)):
+        make.backdate(version, submitted_at=datetime(2019, 9, day, 9, tzinfo=UTC),
+                      reviewed_at=datetime(2019, 9, day + 3, 9, tzinfo=UTC))
+    uow.commit()  # the factory's one commit
     entry = next(e for e in services.board_history(facilitator, gnesta.id)["entries"]
                  if e["dialogue"] == d2019)
     assert entry["decision"] == decision and [v.version for v in entry["reports"]] == [1, 2]
-    staff = user("chef@gnesta.se", "Chef Gnesta", organization_id=gnesta.id)
     assert staff
     client.post("/logga-in", data={"email": "chef@gnesta.se",
                                    "password": "ett-langt-testlosenord"})

@@ -1,17 +1,19 @@
 """The library of shared good examples: consent when writing, a facilitator's approval, and
 Swedish full-text search with the same results on SQLite (FTS5) and PostgreSQL."""
 
+import factories as make
 import pytest
 from helpers_dialogues import make_dialogue, make_org, make_reflection
 from helpers_followups import user
 
 from facilitator import create_app
 from facilitator.contributions import services as contributions
+from facilitator.core import uow
 from facilitator.errors import Conflict, NotAuthenticated
 from facilitator.extensions import db
 from facilitator.followups import links
 from facilitator.library import search, services
-from facilitator.participants.models import Participant, Role
+from facilitator.participants.models import Role
 from facilitator.themes import services as themes
 
 EXAMPLES = {
@@ -41,27 +43,20 @@ def db_app(request):
 
 
 def _write(dialogue, org, text, consent, role=Role.SOCIALSEKRETERARE, reflection=None):
-    participant = Participant(dialogue_id=dialogue.id, organization_id=org.id, role=role)
-    db.session.add(participant)
-    db.session.commit()
+    participant = make.join(dialogue, org.id, role)  # a phone joins the published dialogue
     item, created = contributions.submit_contribution(participant, {
         "kind": "good_example", "text": text, "share_consent": consent,
         "reflection_id": reflection.id if reflection else ""})
-    db.session.commit()  # the entry point commits
+    uow.commit()  # the factory's one commit, as the phone's page commits
     assert created
     return item
 
 
 @pytest.fixture
 def library(db_app):
-    from werkzeug.security import generate_password_hash
-
-    from facilitator.accounts.models import User
-
     themes.seed_defaults()
-    anna = User(email="anna@ivo.se", name="Anna", password_hash=generate_password_hash("x" * 12))
-    db.session.add(anna)
-    db.session.commit()
+    anna = make.user("anna@ivo.se", "Anna", "x" * 12)
+    uow.commit()  # the factory's one commit
     child = next(t for t in themes.ordered() if t.name.startswith("Barnets"))
     boards = {key: make_org(anna, name=f"Socialnämnden {key}", short_name=key.title())
               for key in EXAMPLES}
@@ -74,7 +69,7 @@ def library(db_app):
         from facilitator.dialogues import services as dialogue_services
 
         dialogue_services.transition(anna, dialogue.id, "published")
-        db.session.commit()  # the entry point commits
+        uow.commit()  # the entry point commits
         stored[key] = _write(dialogue, boards[key], text, consent=key != "farsta",
                              reflection=reflection)
     return anna, boards, stored, child

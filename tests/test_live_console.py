@@ -3,9 +3,11 @@
 import json
 import re
 
+import factories as make
 import pytest
 from helpers_live import events, new_meeting, ok
 
+from facilitator.core import uow
 from facilitator.dialogues.models import DialogueStatus
 
 
@@ -38,7 +40,8 @@ def test_detail_page_links_to_the_console_when_published_or_live(meeting):
     assert console in http.get(detail).get_data(as_text=True)
     meeting.go_live()
     assert console in http.get(detail).get_data(as_text=True)
-    meeting.set(status=DialogueStatus.CLOSED)
+    make.step(meeting.admin, meeting.dialogue_id, DialogueStatus.CLOSED)  # minutes drafted
+    uow.commit()  # the status page commits
     assert console not in http.get(detail).get_data(as_text=True)
 
 
@@ -79,7 +82,8 @@ def test_other_facilitators_cannot_make_a_projector_link(meeting):
 
 
 def test_audit_log_lists_who_what_when_and_the_edit(meeting):
-    meeting.set(premoderation=True)
+    make.update_dialogue(meeting.admin, meeting.dialogue_id, premoderation=True)
+    uow.commit()  # the edit page commits
     meeting.go_live()
     phone = meeting.phone()
     fac = meeting.facilitator_socket()
@@ -112,13 +116,19 @@ def test_audit_log_lists_who_what_when_and_the_edit(meeting):
 def test_audit_times_are_in_stockholm_time(meeting):
     from datetime import datetime
 
+    from sqlalchemy import select
+
+    from facilitator.accounts.models import User
     from facilitator.audit.models import AuditEntry
     from facilitator.extensions import db
 
-    db.session.add(AuditEntry(dialogue_id=meeting.dialogue_id, action="intake.close",
-                              actor_user_id=meeting.facilitator_id,
-                              created_at=datetime(2030, 1, 15, 8, 5)))
-    db.session.commit()
+    make.intake(db.session.get(User, meeting.facilitator_id), meeting.dialogue_id, False)
+    entry = db.session.scalar(select(AuditEntry).where(
+        AuditEntry.dialogue_id == meeting.dialogue_id, AuditEntry.action == "intake.close"))
+    # A time in winter (no service stamps any but the present): 08:05 UTC is 09:05 in
+    # Stockholm whenever the test runs.
+    make.backdate(entry, created_at=datetime(2030, 1, 15, 8, 5))
+    uow.commit()  # the factory's one commit
     html = meeting.login("fac@ivo.se").get(
         f"/dialoger/{meeting.dialogue_id}/logg").get_data(as_text=True)
     assert "Stängde för nya inlägg" in html

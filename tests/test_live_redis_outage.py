@@ -19,35 +19,31 @@ import socketio as socketio_client
 from conftest import ROOT, free_port, server_env, start_server
 
 SETUP = r"""
-import json
+import json, sys
 from facilitator import create_app
 from facilitator.extensions import db
 
 app = create_app()
 with app.app_context():
     db.create_all()  # the migrations' schema (tests/test_foundation_migrations.py), quicker
-    from werkzeug.security import generate_password_hash
-    from facilitator.accounts.models import User
-    from facilitator.dialogues.models import Dialogue, DialogueStatus
-    from facilitator.organizations.models import Organization
+    sys.path.insert(0, "tests")
+    import factories as make
+    from facilitator.core import uow
     from facilitator.participants import services as participants
 
-    admin = User(email="admin@ivo.se", name="Ada Admin", is_admin=True,
-                 password_hash=generate_password_hash("ett-langt-testlosenord"))
-    org = Organization(name="Socialnämnden i Gnesta kommun", short_name="Gnesta",
-                       kind="kommun", contact_email="")
-    dialogue = Dialogue(title="Återföringsdialog Gnesta", status=DialogueStatus.PUBLISHED,
-                        join_code="REDIS7", premoderation=False, organizations=[org],
-                        facilitators=[admin])
-    db.session.add_all([admin, org, dialogue])
-    db.session.commit()
-    phones = []
-    for role in ("socialsekreterare", "chef"):
-        p, token = participants.join(dialogue, {"organization": str(org.id), "role": role})
-        phones.append([p.id, token])
-    db.session.commit()
-    print(json.dumps({"dialogue": dialogue.id, "cookie": participants.cookie_name(dialogue),
-                      "phones": phones}))
+    # Through the services, as tests/factories.py does; one commit at the end.
+    admin = make.user("admin@ivo.se", "Ada Admin", "ett-langt-testlosenord", is_admin=True)
+    org = make.board(admin, "Socialnämnden i Gnesta kommun", "Gnesta")
+    dialogue, _payload = make.dialogue(admin, "Återföringsdialog Gnesta",
+                                       organization_ids=[org.id], premoderation=False)
+    make.reflection(admin, dialogue.id, "Förhandsbedömningar dröjer")
+    make.step(admin, dialogue.id, "published")
+    phones = [[p.id, token] for p, token in (make.join_with_token(dialogue, org.id, role)
+                                              for role in ("socialsekreterare", "chef"))]
+    out = {"dialogue": dialogue.id, "cookie": participants.cookie_name(dialogue),
+           "phones": phones}
+    uow.commit()
+    print(json.dumps(out))
 """
 
 

@@ -1,5 +1,6 @@
 """Who the provider's claims let in, and as what: checked at every sign-in."""
 
+import factories as make
 import pytest
 from conftest import PASSWORD
 from sqlalchemy import select
@@ -7,9 +8,10 @@ from sqlalchemy import select
 from facilitator import create_app
 from facilitator.accounts import services as accounts
 from facilitator.accounts.models import LoginSession, User
+from facilitator.core import uow
 from facilitator.extensions import db, limiter
 from facilitator.oidc.services import SignInRefused, sign_in
-from facilitator.organizations.models import Organization, OrganizationKind
+from facilitator.organizations.models import OrganizationKind
 
 ISSUER = "https://idp.example.se"
 SETTINGS = {
@@ -90,15 +92,17 @@ def test_removed_from_the_group_ends_every_login_session(oidc_app):
 
 def test_a_deactivated_account_stays_out(oidc_app):
     user = sign_in(ISSUER, claims())
-    user.active = False
-    db.session.commit()
+    admin = make.user("ada@ivo.se", "Ada Admin", PASSWORD, is_admin=True)
+    accounts.set_active(admin, user.id, False)  # an admin deactivates the account
+    uow.commit()  # the accounts page commits
     refusal("inactive")
 
 
 def _board(name="Socialnämnden i Gnesta kommun", short="Gnesta"):
-    org = Organization(name=name, short_name=short, kind=OrganizationKind.NAMND)
-    db.session.add(org)
-    db.session.commit()
+    """A board made by a facilitator through the service."""
+    facilitator = make.user("sara@ivo.se", "Sara Samordnare", PASSWORD)
+    org = make.board(facilitator, name, short, kind=OrganizationKind.NAMND.value)
+    uow.commit()  # the factory's one commit
     return org
 
 

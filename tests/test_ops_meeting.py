@@ -33,34 +33,29 @@ app = create_app()
 with app.app_context():
     from flask_migrate import upgrade
     upgrade()
-    from facilitator.accounts import services as accounts
-    from facilitator.dialogues.models import Dialogue, DialogueStatus, Reflection
-    from facilitator.organizations.models import Organization
+    sys.path.insert(0, "tests")
+    import factories as make
+    from facilitator.core import uow
     from facilitator.participants import services as participants
 
-    admin = accounts.create_user("ada.admin@ivo.se", "Ada Admin", "ett-langt-testlosenord",
-                                 is_admin=True)
-    org = Organization(name="Socialnämnden i Gnesta kommun", short_name="Gnesta",
-                       kind="kommun", contact_email="")
-    dialogue = Dialogue(title="Återföringsdialog Gnesta", status=DialogueStatus.LIVE,
-                        join_code="OPS234", premoderation=True, organizations=[org],
-                        facilitators=[admin])
-    dialogue.reflections = [Reflection(kind="deficiency", title="Förhandsbedömningar dröjer")]
-    db.session.add_all([org, dialogue])
-    db.session.commit()
-    from facilitator.core.tokens import hash_token
-    from facilitator.meetings.services import meeting_for
-
-    meeting_for(dialogue.id).projector_token_hash = hash_token("projektorlank-for-testet")
-    db.session.commit()
+    # Through the services, as tests/factories.py does; one commit at the end.
+    admin = make.user("ada.admin@ivo.se", "Ada Admin", "ett-langt-testlosenord", is_admin=True)
+    org = make.board(admin, "Socialnämnden i Gnesta kommun", "Gnesta")
+    dialogue, _payload = make.dialogue(admin, "Återföringsdialog Gnesta",
+                                       organization_ids=[org.id], premoderation=True)
+    make.reflection(admin, dialogue.id, "Förhandsbedömningar dröjer")
+    make.step(admin, dialogue.id, "published")
     phones = []
     for n in range(int(sys.argv[1])):
         role = ["socialsekreterare", "arbetsledare", "chef", "politiker"][n % 4]
-        p, token = participants.join(dialogue, {"organization": str(org.id), "role": role})
+        p, token = make.join_with_token(dialogue, org.id, role)
         phones.append([p.id, token])
-    db.session.commit()
-    print(json.dumps({"dialogue": dialogue.id, "cookie": participants.cookie_name(dialogue),
-                      "phones": phones, "projector": "projektorlank-for-testet"}))
+    make.step(admin, dialogue.id, "live")
+    projector = make.projector_link(admin, dialogue.id)
+    out = {"dialogue": dialogue.id, "cookie": participants.cookie_name(dialogue),
+           "phones": phones, "projector": projector}
+    uow.commit()
+    print(json.dumps(out))
 """
 
 

@@ -1,11 +1,12 @@
 """Metrics and logs in one process: the token, Redis reachability, audit lines after commit."""
 
+import factories as make
 import pytest
 from conftest import free_port
 from prometheus_client import generate_latest
 from structlog.testing import capture_logs
 
-from facilitator.core import logs, metrics
+from facilitator.core import logs, metrics, uow
 from facilitator.extensions import db
 
 
@@ -27,20 +28,20 @@ def test_the_message_queue_is_reported_up_or_down(app, redis_url):
     assert "aterforing_message_queue_up 0.0" in generate_latest(metrics.REGISTRY).decode()
 
 
-def _dialogue():
-    from facilitator.dialogues.models import Dialogue
-
-    dialogue = Dialogue(title="Återföringsdialog Gnesta", join_code="LOG234")
-    db.session.add(dialogue)
-    db.session.flush()
+def _dialogue(make_user):
+    """A draft dialogue through its service, stored before the logs are watched (creating
+    it is audited too)."""
+    dialogue, _payload = make.dialogue(make_user(), "Återföringsdialog Gnesta")
+    uow.commit()  # the factory's one commit
     return dialogue
 
 
-def test_an_audited_action_logs_one_line_after_its_commit_and_none_after_a_rollback(app):
+def test_an_audited_action_logs_one_line_after_its_commit_and_none_after_a_rollback(
+        app, make_user):
     from facilitator.audit import services
 
+    dialogue = _dialogue(make_user)
     with capture_logs() as captured:
-        dialogue = _dialogue()
         services.record("reflection.edited", dialogue=dialogue, subject=dialogue,
                         before="Barnet med personnummer 811218-9876", after="hemlig text")
         db.session.flush()

@@ -4,12 +4,13 @@ trace of its item shows its own outcomes and nothing of another board's."""
 
 import json
 
+import factories as make
 import pytest
 from helpers_outcomes import DISAGREEMENT, EVIDENCE_URL, PROGRESS, QUESTION, demo_meeting
 
+from facilitator.core import uow
 from facilitator.core.clock import today_local
 from facilitator.decisions import services as decisions
-from facilitator.extensions import db
 from facilitator.followups import links
 
 MEASURE = "Veckovis genomgång av förhandsbedömningar; rutinen beslutad i nämnden."
@@ -17,7 +18,22 @@ MEASURE = "Veckovis genomgång av förhandsbedömningar; rutinen beslutad i näm
 
 @pytest.fixture
 def gnesta(app, auth, make_user):
-    meeting = demo_meeting(make_user, "Gnesta")
+    return _gnesta(auth, make_user)
+
+
+def _lone_politician(dialogue, first):
+    """One politician joins before the meeting and disagrees in the pre-read."""
+    board = dialogue.organizations[0]
+    make.stance(make.join(dialogue, board.id, "politiker"), first.id, "disagree")
+
+
+@pytest.fixture
+def gnesta_with_a_lone_politician(app, auth, make_user):
+    return _gnesta(auth, make_user, before_meeting=_lone_politician)
+
+
+def _gnesta(auth, make_user, before_meeting=None):
+    meeting = demo_meeting(make_user, "Gnesta", before_meeting=before_meeting)
     fac = meeting.facilitator
     first = meeting.deficiencies[0]
     board = next(iter(meeting.boards.values()))
@@ -25,10 +41,10 @@ def gnesta(app, auth, make_user):
         "decided_on": today_local().isoformat(), "case_number": "8.5-4711/2019",
         "report_due": today_local().isoformat(),
         "requirement_ids": [str(first.id)]})
-    db.session.commit()
+    uow.commit()
     _link, token = links.create_review_link(fac, meeting.dialogue_id,
                                             {"organization_id": board.id, "days": 30})
-    db.session.commit()
+    uow.commit()
     from facilitator.followups.reviewers import reviewer_for_token
 
     reviewer = reviewer_for_token(token)
@@ -37,9 +53,9 @@ def gnesta(app, auth, make_user):
         prefix + "text": MEASURE, prefix + "kind": "taken", prefix + "timetable": "Från maj",
         prefix + "responsible_role": "Enhetschef", prefix + "status": "done"})
     version = decisions.submit_report(reviewer, meeting.dialogue_id)
-    db.session.commit()
+    uow.commit()
     decisions.review_report(fac, meeting.dialogue_id, version.id, {"outcome": "acknowledged"})
-    db.session.commit()
+    uow.commit()
     auth.login("demo@ivo.se")
     meeting.token = token
     meeting.first = first
@@ -107,24 +123,10 @@ def test_the_api_gives_the_trace_and_the_decision(gnesta, app, make_user):
     assert api.get(f"{base}/decision").status_code == 401
 
 
-def test_the_trace_keeps_the_small_group_rule(gnesta, client):
+def test_the_trace_keeps_the_small_group_rule(gnesta_with_a_lone_politician, client):
     """One politician's stance counts in "Alla" but is never shown as a group of its own, on
     the page or in the export."""
-    import hashlib
-    import uuid
-
-    from facilitator.contributions.models import Stance
-    from facilitator.participants.models import Participant
-
-    board = next(iter(gnesta.boards.values()))
-    alone = Participant(dialogue_id=gnesta.dialogue_id, organization_id=board.id,
-                        role="politiker",
-                        token_hash=hashlib.sha256(uuid.uuid4().bytes).hexdigest())
-    db.session.add(alone)
-    db.session.flush()
-    db.session.add(Stance(dialogue_id=gnesta.dialogue_id, reflection_id=gnesta.first.id,
-                          participant_id=alone.id, phase="pre", value="disagree"))
-    db.session.commit()
+    gnesta = gnesta_with_a_lone_politician
     base = f"/dialoger/{gnesta.dialogue_id}/reflektioner/{gnesta.first.id}/spar"
     body = json.loads(client.get(f"{base}.json").data)
     pre = next(s for s in body["steps"] if s["kind"] == "stances_pre")
