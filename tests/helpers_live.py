@@ -3,6 +3,7 @@ participants and facilitators, each on its own HTTP client so cookies do not mix
 
 from dataclasses import dataclass
 
+import factories as make
 from helpers_dialogues import make_dialogue, make_item, make_org, make_reflection
 from werkzeug.security import generate_password_hash
 
@@ -134,10 +135,9 @@ class Meeting:
         return sc
 
     def set(self, dialogue_id=None, **values):
-        dialogue = get(Dialogue, dialogue_id or self.dialogue_id)
-        for key, value in values.items():
-            setattr(dialogue, key, value)
-        db.session.commit()
+        """Change the dialogue's details as its edit form does (premoderation, title, ...)."""
+        make.update_dialogue(self.admin, dialogue_id or self.dialogue_id, **values)
+        db.session.commit()  # the entry point commits
 
     def go_live(self, dialogue_id=None):
         dialogues.transition(self.admin, dialogue_id or self.dialogue_id, DialogueStatus.LIVE)
