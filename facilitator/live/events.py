@@ -167,9 +167,7 @@ def event(name: str):
                 uow.rollback()
                 if _busy(error):
                     outcome = "busy"
-                    return {"ok": False, "error": "busy",
-                            "message": _("Det är många som skickar just nu. Försök igen om en "
-                                         "liten stund.")}
+                    return _busy_answer()
                 outcome = "server"
                 current_app.logger.exception("socket event %s failed", name)
                 return {"ok": False, "error": "server",
@@ -184,6 +182,11 @@ def event(name: str):
         return fn
 
     return decorate
+
+
+def _busy_answer() -> dict:
+    return {"ok": False, "error": "busy",
+            "message": _("Det är många som skickar just nu. Försök igen om en liten stund.")}
 
 
 def _plain(value):
@@ -206,7 +209,7 @@ def _mapping(payload) -> dict:
 
 @event("snapshot")
 def on_snapshot(actor, payload):
-    return {"snapshot": services.snapshot(actor)}
+    return {"snapshot": services.snapshot_message(actor)}
 
 
 @event("submit")
