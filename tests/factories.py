@@ -7,6 +7,7 @@ service made the row, through `backdate`, and says why."""
 
 from facilitator.accounts import services as accounts
 from facilitator.contributions import services as contributions
+from facilitator.core import uow
 from facilitator.decisions import services as decisions
 from facilitator.dialogues import services as dialogues
 from facilitator.dialogues.models import Dialogue
@@ -191,3 +192,31 @@ def backdate(row, **times) -> None:
     for name, value in times.items():
         setattr(row, name, value)
     db.session.flush()
+
+
+ROOM_ROLES = ("socialsekreterare", "arbetsledare", "chef", "politiker")
+
+
+def room(phones: int, *, email="admin@ivo.se", premoderation=False, live=False,
+         projector=False, roles=ROOM_ROLES) -> dict:
+    """A published dialogue of one board (Gnesta) with `phones` joined phones, for a server
+    started in another process: what its tests need to play the room, as plain data (the
+    dialogue's id, the participant cookie's name, each phone's id and token, and the
+    projector link's token when asked). Optionally live. Commits once."""
+    admin = user(email, "Ada Admin", "ett-langt-testlosenord", is_admin=True)
+    org = board(admin, "Socialnämnden i Gnesta kommun", "Gnesta")
+    made, _payload = dialogue(admin, "Återföringsdialog Gnesta", organization_ids=[org.id],
+                              premoderation=premoderation)
+    reflection(admin, made.id, "Förhandsbedömningar dröjer")
+    step(admin, made.id, "published")
+    joined = []
+    for n in range(phones):
+        p, token = join_with_token(made, org.id, roles[n % len(roles)])
+        joined.append([p.id, token])
+    if live:
+        step(admin, made.id, "live")
+    out = {"dialogue": made.id, "cookie": participants.cookie_name(made), "phones": joined}
+    if projector:
+        out["projector"] = projector_link(admin, made.id)
+    uow.commit()
+    return out

@@ -1,7 +1,9 @@
 """Shared helpers for the dialogue and organization tests: boards and dialogues via services."""
 
+from facilitator.core import uow
 from facilitator.dialogues import services
 from facilitator.organizations import services as org_services
+from facilitator.participants import services as participants
 
 
 def make_org(actor, name="Socialnämnden i Gnesta kommun", short_name="Gnesta", kind="kommun"):
@@ -56,3 +58,17 @@ def make_item(actor, dialogue, title="Inledning", minutes=15, **overrides):
                "reflection_ids": []}
     payload.update(overrides)
     return services.create_agenda_item(actor, dialogue.id, payload)
+
+
+def published_with_phone(actor):
+    """A published dialogue of one board, with a reflection and an agenda item, and one
+    socialsekreterare's phone joined: (dialogue, the phone's token). Commits once."""
+    org = make_org(actor)
+    dialogue = make_dialogue(actor, organization_ids=[str(org.id)])
+    make_reflection(actor, dialogue, title="Förhandsbedömningar dröjer")
+    make_item(actor, dialogue, title="Inledning")
+    services.transition(actor, dialogue.id, "published")
+    _participant, token = participants.join(
+        dialogue, {"organization": str(org.id), "role": "socialsekreterare"})
+    uow.commit()  # a factory is an entry point
+    return dialogue, token

@@ -40,29 +40,12 @@ import json, sys
 sys.path.insert(0, "tests")  # the test factories: the room is made through the services
 import factories as make
 from facilitator import create_app
-from facilitator.core import uow
 
 app = create_app()
 with app.app_context():
     from flask_migrate import upgrade
     upgrade()  # the schema production gets
-    from facilitator.participants import services as participants
-
-    admin = make.user("admin@ivo.se", "Ada Admin", "ett-langt-testlosenord", is_admin=True)
-    org = make.board(admin, "Socialnämnden i Gnesta kommun", "Gnesta")
-    dialogue, _payload = make.dialogue(admin, "Återföringsdialog Gnesta",
-                                       organization_ids=[org.id], facilitator_ids=[admin.id],
-                                       premoderation=False)
-    make.reflection(admin, dialogue.id, "Förhandsbedömningar dröjer")
-    make.step(admin, dialogue.id, "published")
-    phones = []
-    for n in range(int(sys.argv[1])):
-        role = ["socialsekreterare", "arbetsledare", "chef", "politiker"][n % 4]
-        p, token = make.join_with_token(dialogue, org.id, role)
-        phones.append([p.id, token])
-    uow.commit()
-    print(json.dumps({"dialogue": dialogue.id, "cookie": participants.cookie_name(dialogue),
-                      "phones": phones}))
+    print(json.dumps(make.room(int(sys.argv[1]))))
 """
 
 

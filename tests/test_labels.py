@@ -9,13 +9,11 @@ import re
 
 import pytest
 from flask_babel import force_locale
-from helpers_dialogues import make_dialogue, make_item, make_org, make_reflection
+from helpers_dialogues import published_with_phone
 from helpers_live import PASSWORD
 
 from facilitator.contributions import models as contributions
 from facilitator.dialogues import models as dialogues
-from facilitator.dialogues import services as dialogue_services
-from facilitator.extensions import db
 from facilitator.participants import models as participant_models
 from facilitator.participants import services as participants
 
@@ -32,16 +30,7 @@ LIVE = {
 
 @pytest.fixture
 def room(app, make_user):
-    anna = make_user()
-    org = make_org(anna)
-    dialogue = make_dialogue(anna, organization_ids=[str(org.id)])
-    make_reflection(anna, dialogue, title="Förhandsbedömningar dröjer")
-    make_item(anna, dialogue, title="Inledning")
-    dialogue_services.transition(anna, dialogue.id, "published")
-    db.session.commit()
-    _participant, token = participants.join(
-        dialogue, {"organization": str(org.id), "role": "socialsekreterare"})
-    return dialogue, token
+    return published_with_phone(make_user())
 
 
 def pages(app, room, lang):

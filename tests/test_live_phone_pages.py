@@ -4,7 +4,7 @@ import json
 import re
 
 import pytest
-from helpers_dialogues import make_dialogue, make_item, make_org, make_reflection
+from helpers_dialogues import published_with_phone
 
 from facilitator.dialogues import services as dialogue_services
 from facilitator.extensions import db
@@ -14,15 +14,7 @@ from facilitator.participants import services as participants
 @pytest.fixture
 def setup(make_user):
     anna = make_user()
-    org = make_org(anna)
-    dialogue = make_dialogue(anna, organization_ids=[str(org.id)])
-    make_reflection(anna, dialogue, title="Förhandsbedömningar dröjer")
-    make_item(anna, dialogue, title="Inledning")
-    dialogue_services.transition(anna, dialogue.id, "published")
-    db.session.commit()  # the entry point commits
-    _participant, token = participants.join(
-        dialogue, {"organization": str(org.id), "role": "socialsekreterare"})
-    db.session.commit()
+    dialogue, token = published_with_phone(anna)
     return anna, dialogue, token
 
 

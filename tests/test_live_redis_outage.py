@@ -20,30 +20,15 @@ from conftest import ROOT, free_port, server_env, start_server
 
 SETUP = r"""
 import json, sys
+sys.path.insert(0, "tests")  # the test factories: the room is made through the services
+import factories as make
 from facilitator import create_app
 from facilitator.extensions import db
 
 app = create_app()
 with app.app_context():
     db.create_all()  # the migrations' schema (tests/test_foundation_migrations.py), quicker
-    sys.path.insert(0, "tests")
-    import factories as make
-    from facilitator.core import uow
-    from facilitator.participants import services as participants
-
-    # Through the services, as tests/factories.py does; one commit at the end.
-    admin = make.user("admin@ivo.se", "Ada Admin", "ett-langt-testlosenord", is_admin=True)
-    org = make.board(admin, "Socialnämnden i Gnesta kommun", "Gnesta")
-    dialogue, _payload = make.dialogue(admin, "Återföringsdialog Gnesta",
-                                       organization_ids=[org.id], premoderation=False)
-    make.reflection(admin, dialogue.id, "Förhandsbedömningar dröjer")
-    make.step(admin, dialogue.id, "published")
-    phones = [[p.id, token] for p, token in (make.join_with_token(dialogue, org.id, role)
-                                              for role in ("socialsekreterare", "chef"))]
-    out = {"dialogue": dialogue.id, "cookie": participants.cookie_name(dialogue),
-           "phones": phones}
-    uow.commit()
-    print(json.dumps(out))
+    print(json.dumps(make.room(2, roles=("socialsekreterare", "chef"))))
 """
 
 

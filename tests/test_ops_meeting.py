@@ -26,36 +26,16 @@ PERSONNUMMER = "811218-9876"
 
 SETUP = r"""
 import json, sys
+sys.path.insert(0, "tests")  # the test factories: the room is made through the services
+import factories as make
 from facilitator import create_app
-from facilitator.extensions import db
 
 app = create_app()
 with app.app_context():
     from flask_migrate import upgrade
     upgrade()
-    sys.path.insert(0, "tests")
-    import factories as make
-    from facilitator.core import uow
-    from facilitator.participants import services as participants
-
-    # Through the services, as tests/factories.py does; one commit at the end.
-    admin = make.user("ada.admin@ivo.se", "Ada Admin", "ett-langt-testlosenord", is_admin=True)
-    org = make.board(admin, "Socialnämnden i Gnesta kommun", "Gnesta")
-    dialogue, _payload = make.dialogue(admin, "Återföringsdialog Gnesta",
-                                       organization_ids=[org.id], premoderation=True)
-    make.reflection(admin, dialogue.id, "Förhandsbedömningar dröjer")
-    make.step(admin, dialogue.id, "published")
-    phones = []
-    for n in range(int(sys.argv[1])):
-        role = ["socialsekreterare", "arbetsledare", "chef", "politiker"][n % 4]
-        p, token = make.join_with_token(dialogue, org.id, role)
-        phones.append([p.id, token])
-    make.step(admin, dialogue.id, "live")
-    projector = make.projector_link(admin, dialogue.id)
-    out = {"dialogue": dialogue.id, "cookie": participants.cookie_name(dialogue),
-           "phones": phones, "projector": projector}
-    uow.commit()
-    print(json.dumps(out))
+    print(json.dumps(make.room(int(sys.argv[1]), email="ada.admin@ivo.se", premoderation=True,
+                               live=True, projector=True)))
 """
 
 
