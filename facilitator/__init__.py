@@ -35,7 +35,6 @@ from . import (
 from .core import i18n, redisclient
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate, socketio
 from .live import compression
-from .live.packets import AppPacket
 from .live.queue import RedisQueue
 
 
@@ -102,7 +101,6 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
-        serializer=AppPacket,  # never binary; the room part of a snapshot encoded once
         **options,
     )
 

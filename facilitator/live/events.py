@@ -167,7 +167,9 @@ def event(name: str):
                 uow.rollback()
                 if _busy(error):
                     outcome = "busy"
-                    return _busy_answer()
+                    return {"ok": False, "error": "busy",
+                            "message": _("Det är många som skickar just nu. Försök igen om en "
+                                         "liten stund.")}
                 outcome = "server"
                 current_app.logger.exception("socket event %s failed", name)
                 return {"ok": False, "error": "server",
@@ -182,11 +184,6 @@ def event(name: str):
         return fn
 
     return decorate
-
-
-def _busy_answer() -> dict:
-    return {"ok": False, "error": "busy",
-            "message": _("Det är många som skickar just nu. Försök igen om en liten stund.")}
 
 
 def _plain(value):
@@ -209,7 +206,7 @@ def _mapping(payload) -> dict:
 
 @event("snapshot")
 def on_snapshot(actor, payload):
-    return {"snapshot": services.snapshot_message(actor)}
+    return {"snapshot": services.snapshot(actor)}
 
 
 @event("submit")

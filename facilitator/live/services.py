@@ -26,11 +26,11 @@ from .control import (
 )
 from .moderation import moderate
 from .participation import MEETING_OPEN, set_live_stance, submit, vote
-from .snapshots import snapshot, snapshot_message
+from .snapshots import snapshot
 
 __all__ = [
     "MEETING_OPEN", "agenda", "announce_contribution", "audit_log", "meeting_for", "moderate",
     "new_projector_link", "open_poll", "poll", "projector_dialogue", "set_intake",
-    "set_live_stance", "set_results_view", "snapshot", "snapshot_message",
-    "stances_visible_to_room", "submit", "vote",
+    "set_live_stance", "set_results_view", "snapshot", "stances_visible_to_room", "submit",
+    "vote",
 ]

@@ -20,7 +20,6 @@ from ..participants.models import Participant
 from ..participants.services import display_name_of, display_names
 from . import presence, ratelimits, roomcache, split, tallies, views
 from .actors import FACILITATOR, PARTICIPANT, Actor, require_facilitator
-from .packets import object_head, object_json
 
 
 def _names(dialogue_id: int, participant_ids=None) -> dict[int, str]:
@@ -40,26 +39,17 @@ def _author_names(dialogue_id: int, me_id: int | None = None) -> dict[int, str]:
 
 def _public_contributions(dialogue_id: int) -> list[tuple[dict, int | None]]:
     """The room's questions with their votes, each with its author's id: names are put in
-    per snapshot (`_with_names`), because they change as people join. One statement read
-    with SQLAlchemy Core: a room of hundreds of questions is rebuilt at every change, and
-    objects for each row would cost more than the rows."""
-    rows = db.session.connection().execute(_public_query(), {"dialogue_id": dialogue_id})
-    return [(views.contribution(r, "", r.votes), r.participant_id) for r in rows]
-
-
-@lru_cache(maxsize=1)
-def _public_query():
-    c, v = Contribution.__table__, Vote.__table__
-    votes = select(func.count()).where(v.c.contribution_id == c.c.id).scalar_subquery()
-    return (
-        select(c.c.id, c.c.kind, c.c.text, c.c.reflection_id, c.c.agenda_item_id,
-               c.c.answered, c.c.pinned, c.c.created_at, c.c.participant_id,
-               votes.label("votes"))
-        .where(c.c.dialogue_id == bindparam("dialogue_id"),
-               c.c.status == ContributionStatus.APPROVED, c.c.merged_into_id.is_(None),
-               c.c.personal_data_flag.is_(False))
-        .order_by(c.c.created_at, c.c.id)
-    )
+    per snapshot (`_with_names`), because they change as people join."""
+    items = list(db.session.scalars(
+        select(Contribution).where(
+            Contribution.dialogue_id == dialogue_id,
+            Contribution.status == ContributionStatus.APPROVED,
+            Contribution.merged_into_id.is_(None),
+            Contribution.personal_data_flag.is_(False),
+        ).order_by(Contribution.created_at, Contribution.id)
+    ))
+    counts = tallies.vote_counts(c.id for c in items)
+    return [(views.contribution(c, "", counts.get(c.id, 0)), c.participant_id) for c in items]
 
 
 def _with_names(questions: list[tuple[dict, int | None]], names: dict[int, str]) -> list[dict]:
@@ -120,71 +110,53 @@ def _room(dialogue: Dialogue, audience: str) -> dict:
     return room
 
 
-def _audience_parts(actor: Actor) -> tuple[dict, str, dict]:
-    """A phone's or projector's snapshot in its parts: the room part as built for everyone
-    (a dict, and the same encoded as JSON once per build), and the phone's own part."""
-    if actor.kind == PARTICIPANT:  # consoles and projectors resync as often as they need
-        ratelimits.check("snapshot", actor.key)
-    # Only the seq while the cached room part is current: the whole dialogue row is read
-    # when the room part is built.
-    dialogue_id = actor.dialogue_id
-    seq = db.session.connection().execute(_seq_query(), {"id": dialogue_id}).scalar()
-    if seq is None:
-        raise NotFound(_("Dialogen finns inte."))
-    cached = roomcache.get(dialogue_id, seq)
-    if cached is None:
-        dialogue = db.session.get(Dialogue, dialogue_id)
-        if dialogue is None:
-            raise NotFound(_("Dialogen finns inte."))
-        cached = roomcache.build(dialogue.id, dialogue.seq, lambda: _encoded_room(dialogue))
-    room, head = cached
-    own = {"audience": actor.kind}
-    if actor.kind == PARTICIPANT:
-        own.update(_own_part(actor.participant_id, display_name_of(actor.participant_id)))
-    return room, head, own
-
-
-def _encoded_room(dialogue: Dialogue) -> tuple[dict, str]:
-    # Phones and projectors see the same room part (the audience is added per snapshot).
-    room = _named_room(dialogue, PARTICIPANT)
-    return room, object_head(room)
-
-
 def snapshot(actor: Actor) -> dict:
     """Everything a client needs to draw its view, with the sequence number it reflects."""
-    if actor.kind != FACILITATOR:
-        room, _head, own = _audience_parts(actor)
-        return {**room, **own}
-    dialogue = require_facilitator(actor)
-    room = _room(dialogue, FACILITATOR)
-    names = _author_names(dialogue.id)  # the queue shows every author (below)
-    data = {**room, "audience": actor.kind,
-            "questions": _with_names(room["questions"], names)}
-    everything = db.session.scalars(
-        select(Contribution).where(Contribution.dialogue_id == dialogue.id)
-        .order_by(Contribution.created_at, Contribution.id)
-    )
-    counts = tallies.vote_counts(q["id"] for q in data["questions"])
-    data["queue"] = [
-        views.contribution(c, names.get(c.participant_id, ""), counts.get(c.id, 0),
-                           private=True)
-        for c in everything
-    ]
-    data["participants"] = db.session.scalar(
-        select(func.count()).select_from(Participant)
-        .where(Participant.dialogue_id == dialogue.id)
-    )
-    data["presence"] = presence.current(dialogue.id)
-    return data
-
-
-def snapshot_message(actor: Actor):
-    """`snapshot(actor)` as the socket sends it: for phones and projectors the room part is
-    written as it was encoded when built, once for the whole room (`live/packets.py`)."""
+    if actor.kind == PARTICIPANT:  # consoles and projectors resync as often as they need
+        ratelimits.check("snapshot", actor.key)
     if actor.kind == FACILITATOR:
-        return snapshot(actor)
-    _room_, head, own = _audience_parts(actor)
-    return object_json(head, **own)
+        dialogue = require_facilitator(actor)
+        room = _room(dialogue, FACILITATOR)
+    else:
+        # Only the seq while the cached room part is current: the whole dialogue row is read
+        # when the room part is built.
+        dialogue_id = actor.dialogue_id
+        seq = db.session.connection().execute(_seq_query(), {"id": dialogue_id}).scalar()
+        if seq is None:
+            raise NotFound(_("Dialogen finns inte."))
+        room = roomcache.get(dialogue_id, seq)
+        if room is None:
+            dialogue = db.session.get(Dialogue, dialogue_id)
+            if dialogue is None:
+                raise NotFound(_("Dialogen finns inte."))
+            room = roomcache.build(dialogue.id, dialogue.seq,
+                                   lambda: _named_room(dialogue, actor.kind))
+    me = actor.participant_id if actor.kind == PARTICIPANT else None
+    if actor.kind == FACILITATOR:
+        names = _author_names(dialogue.id)  # the queue shows every author (below)
+        data = {**room, "audience": actor.kind,
+                "questions": _with_names(room["questions"], names)}
+    else:
+        data = {**room, "audience": actor.kind}
+    if me is not None:
+        data.update(_own_part(me, display_name_of(me)))
+    if actor.kind == FACILITATOR:
+        everything = db.session.scalars(
+            select(Contribution).where(Contribution.dialogue_id == dialogue.id)
+            .order_by(Contribution.created_at, Contribution.id)
+        )
+        counts = tallies.vote_counts(q["id"] for q in data["questions"])
+        data["queue"] = [
+            views.contribution(c, names.get(c.participant_id, ""), counts.get(c.id, 0),
+                               private=True)
+            for c in everything
+        ]
+        data["participants"] = db.session.scalar(
+            select(func.count()).select_from(Participant)
+            .where(Participant.dialogue_id == dialogue.id)
+        )
+        data["presence"] = presence.current(dialogue.id)
+    return data
 
 
 @lru_cache(maxsize=1)

@@ -3,13 +3,12 @@ one query per meeting and flush, never one per phone."""
 
 import threading
 import weakref
-from functools import lru_cache
 
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from ..contributions.models import Stance, Vote
-from ..core import groups, in_list
+from ..core import groups
 from ..core.metrics import timed_broadcast
 from ..dialogues.models import Dialogue
 from ..extensions import db, socketio
@@ -50,17 +49,13 @@ def vote_counts(question_ids) -> dict[int, int]:
     ids = list(question_ids)
     if not ids:
         return {}
-    rows = db.session.execute(_vote_counts_query(in_list.postgresql()), {"ids": ids})
+    rows = db.session.execute(
+        select(Vote.contribution_id, func.count()).where(Vote.contribution_id.in_(ids))
+        .group_by(Vote.contribution_id)
+    )
     counts = dict.fromkeys(ids, 0)
     counts.update({cid: n for cid, n in rows})
     return counts
-
-
-@lru_cache(maxsize=2)
-def _vote_counts_query(postgresql: bool):
-    return (select(Vote.contribution_id, func.count())
-            .where(in_list.one_of(Vote.contribution_id, "ids", postgresql))
-            .group_by(Vote.contribution_id))
 
 
 def stance_tally(dialogue_id: int, reflection_id: int, phase: str) -> dict:

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, event, func, inspect, select
 from sqlalchemy.orm import Session
 
-from ..core import in_list
 from ..dialogues.models import Dialogue, ParticipationMode
 from ..extensions import db
 from ..organizations.models import Organization
@@ -64,8 +63,8 @@ def _rows(dialogue_id: int):
     ).all()
 
 
-@lru_cache(maxsize=3)
-def _some_rows_query(by_ids: bool, postgresql: bool = False):
+@lru_cache(maxsize=2)
+def _some_rows_query(by_ids: bool):
     """The statement of `_some_rows`, built once: building it (an alias, a subquery) costs
     more than running it. Picks `pid`, or `ids` of dialogue `dialogue_id`."""
     peer = Participant.__table__.alias("peer")
@@ -77,7 +76,7 @@ def _some_rows_query(by_ids: bool, postgresql: bool = False):
     )
     if by_ids:
         where = (Participant.dialogue_id == bindparam("dialogue_id")) \
-            & in_list.one_of(Participant.id, "ids", postgresql)
+            & Participant.id.in_(bindparam("ids", expanding=True))
     else:
         where = Participant.id == bindparam("pid")
     return (
@@ -96,9 +95,7 @@ def _some_rows(**params) -> tuple[bool, list, dict]:
     """The rows of some participants, their dialogue's mode and the size of each one's
     (board, role) group, in one statement: a join needs one name in a room of thousands,
     and a statement costs more than the counting."""
-    by_ids = "ids" in params
-    query = _some_rows_query(by_ids, by_ids and in_list.postgresql())
-    rows = db.session.execute(query, params).all()
+    rows = db.session.execute(_some_rows_query("ids" in params), params).all()
     named = bool(rows) and rows[0][6] == ParticipationMode.NAMED
     counts = {(r[1], r[3]): r[7] for r in rows}
     return named, [tuple(r[:6]) for r in rows], counts
