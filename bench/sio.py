@@ -109,7 +109,11 @@ class Socket:
         ack = next(self._ids)
         future = asyncio.get_running_loop().create_future()
         self._acks[ack] = future
-        await self.ws.send_str(f"42{ack}" + _dumps([name, payload]))
+        try:
+            await self.ws.send_str(f"42{ack}" + _dumps([name, payload]))
+        except BaseException:
+            self._acks.pop(ack, None)  # never sent: nobody will wait for its answer
+            raise
         return await asyncio.wait_for(future, timeout)
 
     async def close(self) -> None:

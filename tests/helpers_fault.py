@@ -215,6 +215,10 @@ class RoomPhone:
         try:
             return await self.sock.call(event, payload, timeout=timeout)
         except (aiohttp.ClientError, ConnectionError) as error:  # it closed as we sent
+            # A send to a closing socket fails at once, before its reader has noticed:
+            # closed here, or the phone would try again without ever yielding to the loop.
+            await self.sock.close()
+            self.sock.closed = True
             raise Refused("offline") from error
 
     async def run(self, session, deadline: float, kill_at: asyncio.Event) -> None:
@@ -229,6 +233,7 @@ class RoomPhone:
                 try:  # every (re)connect starts from a snapshot, as live-core.js
                     await self.take_snapshot()
                 except (TimeoutError, Refused):
+                    await asyncio.sleep(self._backoff(0))  # as live-core.js, after a pause
                     continue
                 attempt = 0
             if self.gap_since is not None and time.monotonic() - self.gap_since > REORDER_WINDOW:
