@@ -59,11 +59,11 @@ def _slot(kind: str, reflection_id) -> str:
 
 
 @bp.get("/m/<code>/forberedelse")
+@uow.commits  # the visit's "last seen"
 def preread(code: str):
     dialogue, participant = _participant(code)
     if participant is None:
         return redirect(url_for("participants.join_link", code=dialogue.join_code))
-    uow.commit(expire=False)  # the visit's "last seen"
     return _page(services.preread(participant))
 
 

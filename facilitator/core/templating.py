@@ -68,7 +68,8 @@ def register_labels(app: Flask, **groups: Mapping) -> None:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["field_attrs"] = field_attrs
-    app.jinja_env.globals["labels"] = Labels()
+    # A feature whose init_app ran first has registered its labels already: keep them.
+    app.jinja_env.globals.setdefault("labels", Labels())
 
     app.jinja_env.globals["term"] = term
 

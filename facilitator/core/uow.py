@@ -56,8 +56,8 @@ def commit(expire: bool = True) -> None:
 
 def commits(view: Callable) -> Callable:
     """A view that is one action and lets every refusal raise: it commits once when it
-    returns (a review link's page, whose visit is recorded on the link). A raised error
-    commits nothing."""
+    returns (a review link's page, whose visit is recorded on the link; a phone's page, whose
+    visit is recorded on the participant). A raised error commits nothing."""
     @wraps(view)
     def committed(*args, **kwargs):
         result = view(*args, **kwargs)

@@ -53,9 +53,9 @@ def review(token: str):
 
 
 @bp.get("/m/<code>/goda-exempel")
+@uow.commits  # the visit's "last seen"
 def participant(code: str):
     dialogue, who = participant_services.visit(code, request.cookies)
-    uow.commit(expire=False)  # the visit's "last seen"
     if who is None:
         return redirect(url_for("participants.join_link", code=dialogue.join_code))
     data = services.for_participant(who, request.args.get("punkt"))
