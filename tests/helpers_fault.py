@@ -148,7 +148,11 @@ class RoomPhone:
         self.lost = 0  # snapshots taken because a gap outlasted the window
 
     def on_event(self, name: str, payload, t: float) -> None:
-        if self.seq is None or not isinstance(payload, dict):
+        if not isinstance(payload, dict):
+            return
+        if self.seq is None:
+            if name == "change":  # the snapshot is on its way: kept for after it, as live-core.js
+                self.early[payload["seq"]] = t
             return
         if name == "change":
             n = payload["seq"]

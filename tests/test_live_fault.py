@@ -186,7 +186,8 @@ def test_phones_lose_nothing_and_are_back_within_the_bound_when_the_server_is_ki
         f"{len(acks)} acknowledged ({run['acked_before_kill']} before the kill), "
         f"{len(rows)} stored, 0 duplicates, 0 lost, every phone back and current "
         f"{recovered:.1f} s after the restart (half of them after {run['back_p50']:.1f} s, "
-        f"95 % after {run['back_p95']:.1f} s; resent: {dict(resent) or 'none'}); "
+        f"95 % after {run['back_p95']:.1f} s; resent: {dict(resent) or 'none'}; "
+        f"{sum(p.lost for p in phones)} snapshots for a gap); "
         f"{elapsed:.0f} s in all"))
     assert recovered <= RECOVERY_SECONDS[database], f"phones back only after {recovered:.1f} s"
 

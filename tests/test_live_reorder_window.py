@@ -139,3 +139,41 @@ def test_a_heartbeat_ahead_of_the_client_makes_it_catch_up_once_the_window_has_p
     assert result["applied"] == [11]
     assert result["beforeWindow"] == 1  # no snapshot for a change that was only on its way
     assert result["snapshots"] == 2  # one for the lost one, after the window
+
+
+#: The first snapshot's answer is held back while changes arrive (a change committed after the
+#: snapshot read its seq is emitted before the answer leaves the server).
+DURING_SNAPSHOT_HARNESS = r"""
+const fs = require("fs");
+const handlers = {};
+let snapshots = 0, pending = null;
+const socket = {
+  connected: true, active: true,
+  on(name, fn) { handlers[name] = fn; },
+  timeout() { return this; },
+  emit(event, payload, ack) { if (event === "snapshot") { snapshots += 1; pending = ack; } },
+};
+global.window = {io: () => socket, sessionStorage: {getItem: () => null, setItem() {}},
+                 crypto: {randomUUID: () => "x"}, setTimeout, clearTimeout};
+new Function("window", fs.readFileSync(process.argv[2], "utf8"))(global.window);
+const applied = [];
+const live = new window.AterforingLive.Live({dialogue: 1, onSnapshot() {},
+  onChange(msg) { applied.push(msg.seq); }});
+handlers.connect();
+const change = (seq) => handlers.change({seq, type: "contribution", data: {id: seq}});
+change(10);                                  // part of the snapshot (seq 10)
+change(12); change(11);                      // after it, one of them out of order
+pending(null, {ok: true, snapshot: {seq: 10}});
+setTimeout(() => {
+  change(13);
+  setTimeout(() => console.log(JSON.stringify({snapshots, applied, stats: live.stats})), 2700);
+}, 10);
+"""
+
+
+def test_changes_that_come_before_the_first_snapshot_answer_are_applied_after_it(tmp_path):
+    result = _run(tmp_path, DURING_SNAPSHOT_HARNESS)
+    # 11 and 12 follow the snapshot in order, 10 is in it; no second snapshot for a "gap".
+    assert result["applied"] == [11, 12, 13]
+    assert result["snapshots"] == 1
+    assert result["stats"]["lost"] == 0

@@ -101,7 +101,14 @@
   };
 
   Live.prototype._change = function (msg) {
-    if (this.seq === null) { return; }
+    if (!msg || typeof msg.seq !== "number") { return; }
+    if (this.seq === null) {
+      // The first snapshot is on its way: a change committed after the snapshot read its seq
+      // arrives before the snapshot's answer. Kept, and applied once the snapshot says where
+      // it stands; dropping it would leave a gap that only a second snapshot fills.
+      this.early[msg.seq] = msg;
+      return;
+    }
     if (msg.seq <= this.seq) { return; }            // already part of the snapshot, or a repeat
     if (msg.seq !== this.seq + 1) {
       // Ahead of the next one: keep it until the missing ones arrive, or the window ends.
