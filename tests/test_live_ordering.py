@@ -66,10 +66,13 @@ def test_a_committed_action_sends_its_changes_in_seq_order(app, make_user, monke
     dialogue = make_dialogue(make_user())
     sent = []
     monkeypatch.setattr(broadcast, "_emit_change", lambda d, m: sent.append(m["seq"]))
-    seqs = [broadcast.change(dialogue.id, "content", {}) for _ in range(3)]
-    assert sent == []  # nothing before the commit
+    before = dialogue.seq
+    for _ in range(3):
+        broadcast.change(dialogue.id, "content", {})
+    assert sent == [] and dialogue.seq == before  # nothing, and no seq, before the commit
     db.session.commit()
-    assert sent == seqs == sorted(seqs)
+    assert sent == [before + 1, before + 2, before + 3]  # numbered as the action commits
+    assert db.session.get(type(dialogue), dialogue.id).seq == before + 3
     assert ordering.pending(dialogue.id) == (0, 0)
 
 
