@@ -5,15 +5,15 @@ from flask import Response, render_template
 from flask_login import login_required
 
 from ..core import uow
-from . import ics, queries, reports
+from . import ics, queries
 from .reviewers import reviewer_for_token
 from .routes import (
     _act,
     _board,
-    _document,
     _download,
     _item_view,
     _labels,
+    _redovisning,
     _report_page,
     _urls,
     bp,
@@ -57,8 +57,7 @@ def board_report_page(dialogue_id: int):
 @bp.get("/namnd/dialog/<int:dialogue_id>/redovisning.<any(pdf, docx):kind>")
 @login_required
 def board_report(dialogue_id: int, kind: str):
-    build = reports.redovisning_pdf if kind == "pdf" else reports.redovisning_docx
-    return _document(build(_board(), dialogue_id), kind)
+    return _redovisning(_board(), dialogue_id, kind)
 
 
 # --- a board's review link (no account) ----------------------------------------------------
@@ -100,8 +99,7 @@ def review_report_page(token: str):
 @uow.commits
 def review_report(token: str, kind: str):
     reviewer = reviewer_for_token(token)
-    build = reports.redovisning_pdf if kind == "pdf" else reports.redovisning_docx
-    return _document(build(reviewer, reviewer.dialogue_id), kind)
+    return _redovisning(reviewer, reviewer.dialogue_id, kind)
 
 
 @bp.get("/granskning/<token>/kalender.ics")

@@ -144,11 +144,19 @@ def revoke_link(dialogue_id: int, link_id: int):
     return redirect(url_for("followups.dialogue", dialogue_id=dialogue_id) + "#lankar")
 
 
+_REDOVISNING = {"pdf": reports.redovisning_pdf, "docx": reports.redovisning_docx}
+
+
 def _document(data: tuple[bytes, str], kind: str) -> Response:
     body, name = data
     mimetype = "application/pdf" if kind == "pdf" else DOCX
     return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True,
                      download_name=name)
+
+
+def _redovisning(actor, dialogue_id, kind: str, organization_id=None) -> Response:
+    """The redovisning as a download, as IVO and the boards get it (`kind` is pdf or docx)."""
+    return _document(_REDOVISNING[kind](actor, dialogue_id, organization_id), kind)
 
 
 def _report_page(actor, mode: str, dialogue_id, organization_id=None, token=None):
@@ -180,11 +188,10 @@ def report_page(dialogue_id: int, organization_id: int):
 @bp.get("/dialoger/<int:dialogue_id>/uppfoljning/redovisning/<int:organization_id>.<kind>")
 @login_required
 def report(dialogue_id: int, organization_id: int, kind: str):
-    build = {"pdf": reports.redovisning_pdf, "docx": reports.redovisning_docx}.get(kind)
-    if build is None:
+    if kind not in _REDOVISNING:
         return render_template("errors/error.html", status=404, title=_("Sidan finns inte"),
                                message=_("Redovisningen finns som PDF och DOCX.")), 404
-    return _document(build(current_user, dialogue_id, organization_id), kind)
+    return _redovisning(current_user, dialogue_id, kind, organization_id)
 
 
 # --- IVO: the overview -----------------------------------------------------------------

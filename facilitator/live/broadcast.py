@@ -43,10 +43,10 @@ def room_participant(participant_id: int) -> str:
     return f"p{participant_id}"
 
 
-def next_seq(dialogue_id: int, n: int = 1) -> int:
-    """Take the dialogue's next `n` sequence numbers inside the caller's transaction; the
-    last of them."""
-    return db.session.execute(
+def next_seq(dialogue_id: int, n: int = 1, session=None) -> int:
+    """Take the dialogue's next `n` sequence numbers inside the (given or current) session's
+    transaction; the last of them."""
+    return (session or db.session).execute(
         update(Dialogue).where(Dialogue.id == dialogue_id).values(seq=Dialogue.seq + n)
         .returning(Dialogue.seq)
     ).scalar_one()
@@ -77,9 +77,7 @@ def _number_changes(session) -> None:
     for dialogue_id, message in pending:
         by_dialogue.setdefault(dialogue_id, []).append(message)
     for dialogue_id, messages in sorted(by_dialogue.items()):  # one order: no deadlock
-        last = session.execute(
-            update(Dialogue).where(Dialogue.id == dialogue_id)
-            .values(seq=Dialogue.seq + len(messages)).returning(Dialogue.seq)).scalar_one()
+        last = next_seq(dialogue_id, len(messages), session)
         for seq, message in enumerate(messages, start=last - len(messages) + 1):
             message["seq"] = seq
             ordering.taken(session, dialogue_id, seq)
